@@ -1,0 +1,94 @@
+"""resources.py finds the checkout's files, or those of ACKG_HOME, sorted and filtered."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from asean_customs_kg import resources
+from asean_customs_kg.errors import EnvError
+from helpers import REPO
+
+
+def _touch(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# empty\n", encoding="utf-8")
+
+
+def test_checkout_is_the_default_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(resources.ENV_HOME, raising=False)
+    assert resources.project_root() == REPO
+    assert resources.project_dir("data") == REPO / "data"
+
+
+def test_ackg_home_lists_each_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _touch(
+        tmp_path,
+        "ontology/zeta.ttl",
+        "ontology/core/alpha.ttl",
+        "ontology/shapes.ttl",
+        "ontology/shapes/bodies.ttl",
+        "ontology/README.md",
+        "data/members.ttl",
+        "data/bodies.ttl",
+        "data/nested/ignored.ttl",
+        "queries/reports-to.rq",
+        "queries/bodies.rq",
+        "queries/checks/no-label-violation.rq",
+        "queries/checks/helper.rq",
+    )
+    monkeypatch.setenv(resources.ENV_HOME, str(tmp_path))
+    root = tmp_path.resolve()
+
+    def names(paths: list[Path]) -> list[str]:
+        assert all(path.is_absolute() for path in paths)
+        return [path.relative_to(root).as_posix() for path in paths]
+
+    assert resources.project_root() == root
+    assert names(resources.ontology_files()) == ["ontology/core/alpha.ttl", "ontology/zeta.ttl"]
+    # Sorted as paths (part by part), so a directory sorts before a same-named file.
+    assert names(resources.shapes_files()) == ["ontology/shapes/bodies.ttl", "ontology/shapes.ttl"]
+    assert names(resources.data_files()) == ["data/bodies.ttl", "data/members.ttl"]
+    assert names(resources.query_files()) == ["queries/bodies.rq", "queries/reports-to.rq"]
+    assert names(resources.check_files()) == ["queries/checks/no-label-violation.rq"]
+
+
+def test_missing_directories_give_no_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(resources.ENV_HOME, str(tmp_path))
+    assert resources.ontology_files() == []
+    assert resources.shapes_files() == []
+    assert resources.data_files() == []
+    assert resources.query_files() == []
+    assert resources.check_files() == []
+
+
+def test_ackg_home_must_be_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(resources.ENV_HOME, str(tmp_path / "nowhere"))
+    with pytest.raises(EnvError, match=r"^ACKG_HOME=.*nowhere is not a directory") as caught:
+        resources.data_files()
+    assert caught.value.exit_code == 2
+
+
+def test_unknown_kind_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown kind 'shapes'"):
+        resources.project_dir("shapes")  # type: ignore[arg-type]
+
+
+def test_light_modules_do_not_import_rdf_libraries() -> None:
+    """The package, the CLI, resources and graph load no rdflib, pyshacl or owlrl."""
+    code = (
+        "import sys\n"
+        "import asean_customs_kg, asean_customs_kg.cli, asean_customs_kg.resources\n"
+        "import asean_customs_kg.graph\n"
+        "heavy = sorted(m for m in ('rdflib', 'pyshacl', 'owlrl') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert done.stdout.strip() == ""
