@@ -1,0 +1,162 @@
+"""The ``ackg`` command: a thin layer that parses arguments, calls the library, prints results
+and turns errors into one-line messages and exit codes.
+
+Keep this module cheap to import: commands import rdflib, pyshacl, owlrl or the heavier
+library modules inside their own function, never at the top of this file.
+
+Commands are added to the :data:`main` group below its section comments. They raise
+:class:`~asean_customs_kg.errors.AckgError` subclasses (or click's own usage errors) and never
+call ``sys.exit``; :meth:`AckgGroup.main` turns those into messages and exit codes. A command may
+return an ``int`` to choose its exit code (e.g. 1 when the data does not conform).
+
+Tests run the command in-process with ``click.testing.CliRunner().invoke(main, [...])``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import AckgError
+
+__all__ = [
+    "EXIT_DATA",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "PROG",
+    "AckgGroup",
+    "main",
+    "run",
+]
+
+#: Success, or the data conforms.
+EXIT_OK = 0
+#: The data is invalid: syntax, shapes, logic or a quality check.
+EXIT_DATA = 1
+#: A usage or environment error: unknown query, bad parameter, unreachable endpoint...
+EXIT_USAGE = 2
+#: Interrupted by the user (Ctrl-C), as shells report SIGINT.
+EXIT_INTERRUPTED = 130
+
+PROG = "ackg"
+
+HELP = f"""Query, validate and load the ASEAN Customs Knowledge Graph.
+
+\b
+Example:
+  {PROG} query reports-to --param body=CPTFWG
+
+\b
+Exit codes:
+  {EXIT_OK}  success; the data conforms
+  {EXIT_DATA}  the data is invalid (syntax, shapes, logic or a quality check)
+  {EXIT_USAGE}  usage or environment error (unknown query, bad parameter,
+     unreachable endpoint, missing program, unreadable file)
+"""
+
+
+def _fail(message: str, code: int) -> int:
+    click.echo(f"{PROG}: error: {' '.join(message.split())}", err=True)
+    return code
+
+
+class AckgGroup(click.Group):
+    """A click group whose :meth:`main` is the one place where errors become exit codes."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Runs the command line; in standalone mode (the default) exits with its code.
+
+        :class:`AckgError` gives its own exit code, click's usage errors 2, Ctrl-C 130; each
+        prints one line, ``ackg: error: ...``, on stderr and no traceback.
+        """
+        if not standalone_mode:
+            return super().main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        sys.exit(self.run(args, prog_name=prog_name, complete_var=complete_var, **extra))
+
+    def run(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        **extra: Any,
+    ) -> int:
+        """Runs the command line ``args`` (default: ``sys.argv[1:]``); returns the exit code."""
+        argv = list(sys.argv[1:] if args is None else args)
+        if not argv:
+            # No command: the help, as a usage error (the same on every click version).
+            context = click.Context(self, info_name=prog_name or PROG, **self.context_settings)
+            click.echo(self.get_help(context), err=True)
+            return EXIT_USAGE
+        try:
+            result = super().main(argv, prog_name or PROG, standalone_mode=False, **extra)
+        except AckgError as error:
+            return _fail(str(error), error.exit_code)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            # click turns Ctrl-C into Abort (after printing a newline); both mean "interrupted".
+            return _fail("interrupted", EXIT_INTERRUPTED)
+        except click.UsageError as error:
+            # A bad option, an unknown command, a missing argument.
+            hint = f" Try '{error.ctx.command_path} --help'." if error.ctx is not None else ""
+            return _fail(f"{error.format_message()}{hint}", EXIT_USAGE)
+        except click.ClickException as error:
+            # Other click errors (e.g. an unreadable file argument) are environment errors.
+            return _fail(error.format_message(), EXIT_USAGE)
+        except BrokenPipeError:
+            # The reader went away (e.g. `ackg ... | head`): stop quietly, and keep Python
+            # from complaining when it flushes stdout at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_OK
+        if isinstance(result, int) and not isinstance(result, bool):
+            return result
+        return EXIT_OK
+
+
+@click.group(
+    PROG,
+    cls=AckgGroup,
+    help=HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(
+    __version__, "--version", "-V", prog_name=PROG, message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """The ``ackg`` command group (the console script's entry point)."""
+
+
+def run(args: Sequence[str] | None = None) -> int:
+    """Runs ``ackg`` with ``args`` and returns the exit code instead of exiting."""
+    return main.run(args)
+
+
+# --- query commands ---
+
+
+# --- validate ---
+
+
+# --- export / load ---
+
+
+# --- diagrams and docs ---
