@@ -1,0 +1,352 @@
+# ruff: noqa: E501  (SPARQL text and expected answers read better unwrapped)
+"""Competency questions: what the graph must be able to answer, with the answers the sources give.
+
+Each question is a SPARQL query over the project's data and ontology, run on pyoxigraph, and its
+expected answer is read off the primary source (``asean-customs-overview``, paragraphs 1-7) or the
+cited secondary sources. Answers are compared as sets of rows of plain strings (IRIs and literals'
+lexical forms), so the order of rows does not matter but every value does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pyoxigraph
+import pytest
+
+from asean_customs_kg import resources
+from asean_customs_kg.graph import load_oxigraph
+
+PREFIXES = """
+PREFIX ack:  <https://w3id.org/asean-customs-kg/ontology#>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct:  <http://purl.org/dc/terms/>
+PREFIX org:  <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
+"""
+
+ID = "https://w3id.org/asean-customs-kg/id/"
+OVERVIEW = ID + "source/asean-customs-overview/p"
+
+# (question, SPARQL, expected rows)
+QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
+    (
+        "What reports to CPTFWG?",
+        """SELECT ?acronym WHERE {
+             ?body org:reportsTo ?parent . ?parent skos:notation "CPTFWG" .
+             ?body skos:notation ?acronym }""",
+        {("SWG-ACTS",), ("TSWGC",), ("SWG-AAMRA",)},
+    ),
+    (
+        "What was established at the 15th ASEAN DGs of Customs Meeting?",
+        """SELECT ?acronym WHERE {
+             ?meeting ack:sequenceNumber 15 ; ack:meetingOf/skos:altLabel "ASEAN DGs of Customs"@en .
+             ?event a ack:Establishment ; ack:atMeeting ?meeting ;
+                    org:resultingOrganization/skos:notation ?acronym }""",
+        {("CCC",), ("CPTFWG",), ("CECWG",), ("CCBWG",)},
+    ),
+    (
+        "Where and when was the 15th ASEAN DGs of Customs Meeting held?",
+        """SELECT ?place ?country ?date WHERE {
+             ?meeting ack:sequenceNumber 15 ; ack:meetingOf/skos:altLabel "ASEAN DGs of Customs"@en ;
+                      dct:date ?date ; ack:heldIn ?p .
+             ?p skos:prefLabel ?place ; ack:inCountry/skos:prefLabel ?country }""",
+        {("Siem Reap", "Cambodia", "2006-06-06")},
+    ),
+    (
+        "Which SPCDs covered 2008?",
+        """SELECT ?plan WHERE {
+             ?p ack:inSeries/skos:notation "SPCD" ; skos:altLabel ?plan ;
+                dct:temporal [ dcat:startDate ?s ; dcat:endDate ?e ] .
+             FILTER (xsd:integer(STR(?s)) <= 2008 && 2008 <= xsd:integer(STR(?e))) }""",
+        {("SPCDs 2005-2010",)},
+    ),
+    (
+        "Which Dialogue Partner's customs administration supports the JCMMP?",
+        """SELECT ?name WHERE { ?p skos:notation "JCMMP" ; ack:supportedBy/skos:prefLabel ?name }""",
+        {("Australian Border Force",)},
+    ),
+    (
+        "When was the ASEAN DGs of Customs established, and at what precision?",
+        """SELECT ?date ?type WHERE {
+             ?e a ack:Establishment ; org:resultingOrganization/skos:altLabel "ASEAN DGs of Customs"@en ;
+                dct:date ?date . BIND (STR(DATATYPE(?date)) AS ?type) }""",
+        {("1995", "http://www.w3.org/2001/XMLSchema#gYear")},
+    ),
+    (
+        "Under whose purview is the ASEAN DGs of Customs?",
+        """SELECT ?acronym WHERE {
+             ?dgs skos:altLabel "ASEAN DGs of Customs"@en ; ack:underPurviewOf/skos:notation ?acronym }""",
+        {("AFMM",)},
+    ),
+    (
+        "Where and when did the ASEAN Leaders decide to deepen regional integration?",
+        """SELECT ?summit ?place ?country ?date WHERE {
+             ?d a ack:Decision ; ack:aim/skos:prefLabel "Deeper regional integration"@en ;
+                ack:atMeeting ?m ; dct:date ?date .
+             ?m skos:prefLabel ?summit ; ack:heldIn ?p .
+             ?p skos:prefLabel ?place ; ack:inCountry/skos:prefLabel ?country }""",
+        {("9th ASEAN Summit", "Bali", "Indonesia", "2003-10-07")},
+    ),
+    (
+        "What did the ASEAN DGs of Customs do following the 2003 decision, and why?",
+        """SELECT ?what ?aim WHERE {
+             ?r ack:followed/ack:atMeeting/ack:sequenceNumber 9 ;
+                ack:carriedOutBy/skos:altLabel "ASEAN DGs of Customs"@en ;
+                skos:prefLabel ?what ; ack:aim/skos:prefLabel ?aim }""",
+        {
+            (
+                "Restructuring of the customs sectoral bodies",
+                "Stronger institutional arrangements for customs simplification and modernisation",
+            )
+        },
+    ),
+    (
+        "To whom does the CCC report, and is that stated or derived?",
+        """SELECT ?superior ?derived WHERE {
+             ?line ack:subordinate/skos:notation "CCC" ; ack:superior/skos:prefLabel ?superior .
+             BIND (IF(EXISTS { ?line ack:derivation ?d }, "derived", "stated") AS ?derived) }""",
+        {("ASEAN Directors-General of Customs Meeting", "stated")},
+    ),
+    (
+        "Which reporting lines are derived rather than stated?",
+        """SELECT ?sub ?sup WHERE {
+             ?line ack:derivation ?d ; ack:subordinate/skos:notation ?sub ;
+                   ack:superior/skos:notation ?sup }""",
+        {("CPTFWG", "CCC"), ("CECWG", "CCC"), ("CCBWG", "CCC")},
+    ),
+    (
+        "Which working groups were established under the CCC?",
+        """SELECT ?name WHERE {
+             ?wg a ack:WorkingGroup ; ack:establishedUnder/skos:notation "CCC" ; skos:prefLabel ?name }""",
+        {
+            ("Customs Procedures and Trade Facilitation Working Group",),
+            ("Customs Enforcement and Compliance Working Group",),
+            ("Customs Capacity Building Working Group",),
+        },
+    ),
+    (
+        "When were the sub-working groups established, and by whom?",
+        """SELECT ?acronym ?year ?by WHERE {
+             ?swg a ack:SubWorkingGroup ; skos:notation ?acronym .
+             ?e org:resultingOrganization ?swg ; dct:date ?date ; ack:carriedOutBy/skos:altLabel ?by .
+             BIND (STR(?date) AS ?year) }""",
+        {
+            ("SWG-ACTS", "2010", "ASEAN DGs of Customs"),
+            ("TSWGC", "2019", "ASEAN DGs of Customs"),
+            ("SWG-AAMRA", "2019", "ASEAN DGs of Customs"),
+        },
+    ),
+    (
+        "What is the SPCD series, plan by plan, with periods?",
+        """SELECT ?position ?start ?end WHERE {
+             ?p ack:inSeries/skos:notation "SPCD" ; ack:positionInSeries ?n ;
+                dct:temporal [ dcat:startDate ?s ; dcat:endDate ?e ] .
+             BIND (STR(?n) AS ?position) BIND (STR(?s) AS ?start) BIND (STR(?e) AS ?end) }""",
+        {
+            ("1", "2005", "2010"),
+            ("2", "2011", "2015"),
+            ("3", "2016", "2020"),
+            ("4", "2021", "2025"),
+            ("5", "2026", "2030"),
+        },
+    ),
+    (
+        "Which SPCD periods are derived, and from which paragraph?",
+        """SELECT ?plan ?source WHERE {
+             ?p skos:altLabel ?plan ; dct:temporal ?period .
+             ?period ack:derivation ?d ; dct:source ?src . ?src ack:paragraph ?n .
+             BIND (STR(?n) AS ?source) }""",
+        {("SPCDs 2011-2015", "4"), ("SPCDs 2016-2020", "4"), ("SPCDs 2021-2025", "4")},
+    ),
+    (
+        "What were the priority areas of the first SPCDs?",
+        """SELECT ?area WHERE {
+             ?p ack:positionInSeries 1 ; ack:priorityArea/skos:prefLabel ?area }""",
+        {
+            ("Customs and trade facilitation",),
+            ("Enforcement and compliance",),
+            ("Capacity building",),
+        },
+    ),
+    (
+        "How many areas of initiatives do the SPCDs 2026-2030 comprise?",
+        """SELECT ?n WHERE { ?p skos:altLabel "SPCDs 2026-2030"@en ; ack:numberOfAreasOfInitiatives ?n }""",
+        {("13",)},
+    ),
+    (
+        "When, by whom and where were the SPCDs 2026-2030 endorsed?",
+        """SELECT ?date ?meeting ?country WHERE {
+             ?e a ack:Endorsement ; ack:concerns/skos:altLabel "SPCDs 2026-2030"@en ; dct:date ?date ;
+                ack:atMeeting ?m . ?m skos:prefLabel ?meeting ; ack:heldIn ?c .
+             ?c a ack:Country ; skos:prefLabel ?country }""",
+        {("2025-06-05", "34th ASEAN Directors-General of Customs Meeting", "Brunei Darussalam")},
+    ),
+    (
+        "Which emerging issues do the latest SPCDs address?",
+        """SELECT ?issue WHERE {
+             ?p skos:altLabel "SPCDs 2026-2030"@en ; ack:addressesIssue/skos:prefLabel ?issue }""",
+        {
+            ("Digitalisation",),
+            ("Customs automation",),
+            ("Circular economy",),
+            ("Carbon neutrality",),
+        },
+    ),
+    (
+        "What are the aims of the latest SPCDs?",
+        """SELECT (COUNT(DISTINCT ?aim) AS ?n) WHERE {
+             ?p skos:altLabel "SPCDs 2026-2030"@en ; ack:aim ?aim }""",
+        {("5",)},
+    ),
+    (
+        "Which plan do the SPCDs 2026-2030 contribute to, and whose plan is it?",
+        """SELECT ?plan ?of WHERE {
+             ?p skos:altLabel "SPCDs 2026-2030"@en ; ack:contributesTo ?q .
+             ?q skos:prefLabel ?plan ; ack:planOf/skos:notation ?of }""",
+        {("AEC Strategic Plan 2026-2030", "AEC")},
+    ),
+    (
+        "Which Dialogue Partners' customs administrations does ASEAN Customs consult, of which country?",
+        """SELECT ?name ?country WHERE {
+             ?c a ack:Consultation ; ack:participant ?a .
+             ?a a ack:DialoguePartnerCustomsAdministration ; skos:prefLabel ?name ;
+                ack:customsAdministrationOf/skos:prefLabel ?country }""",
+        {
+            ("Australian Border Force", "Australia"),
+            (
+                "General Administration of Customs of the People's Republic of China",
+                "People's Republic of China",
+            ),
+            ("Japan Customs", "Japan"),
+            ("Korea Customs Service", "Korea"),
+        },
+    ),
+    (
+        "Which name does the source use for the Australian Border Force?",
+        """SELECT ?alt WHERE { ?a skos:prefLabel "Australian Border Force"@en ; skos:altLabel ?alt }""",
+        {("Australia Border Force",)},
+    ),
+    (
+        "Which cooperation activities are part of the partnership with Korea Customs Service?",
+        """SELECT ?activity WHERE {
+             ?x dct:isPartOf ?p ; skos:prefLabel ?activity .
+             ?p ack:partner/skos:prefLabel "Korea Customs Service"@en }""",
+        {
+            ("Consultations of ASEAN Customs with the Korea Customs Service",),
+            ("Technical assistance from the Dialogue Partners on various topics",),
+            ("Joint enforcement operations of ASEAN Customs and Korea against illicit drugs",),
+            ("Joint Customs Control operation",),
+        },
+    ),
+    (
+        "With whom does ASEAN Customs exchange information for intelligence?",
+        """SELECT ?partner WHERE {
+             ?x a ack:InformationExchange ; ack:participant ?p . ?p skos:prefLabel ?partner .
+             FILTER (?p != <https://w3id.org/asean-customs-kg/id/body/asean-customs>) }""",
+        {("Japan Customs",)},
+    ),
+    (
+        "Which private-sector bodies does ASEAN Customs consult, how often and when?",
+        """SELECT ?acronym ?frequency ?occasion WHERE {
+             ?c a ack:Consultation ; ack:participant ?b ; ack:frequency ?frequency ; ack:occasion ?occasion .
+             ?b a ack:BusinessCouncil ; skos:notation ?acronym }""",
+        {("JBC", "regularly", "during relevant meetings")},
+    ),
+    (
+        "What is the whole reporting chain of SWG-AAMRA?",
+        """SELECT ?acronym WHERE {
+             ?swg skos:notation "SWG-AAMRA" ; org:reportsTo+ ?up .
+             OPTIONAL { ?up skos:notation ?n } OPTIONAL { ?up skos:altLabel ?alt }
+             BIND (COALESCE(?n, ?alt) AS ?acronym) }""",
+        {("CPTFWG",), ("CCC",), ("ASEAN DGs of Customs",)},
+    ),
+    (
+        "Which bodies are responsible for implementing the SPCDs?",
+        """SELECT ?acronym WHERE { ?b ack:responsibleForImplementing/skos:notation "SPCD" ;
+                                      skos:notation ?acronym }""",
+        {
+            ("CCC",),
+            ("CPTFWG",),
+            ("CECWG",),
+            ("CCBWG",),
+            ("SWG-ACTS",),
+            ("TSWGC",),
+            ("SWG-AAMRA",),
+        },
+    ),
+    (
+        "Which paragraphs of the overview are the sources of the CCC's facts?",
+        """SELECT ?paragraph WHERE {
+             ?b skos:notation "CCC" ; dct:source/ack:paragraph ?n . BIND (STR(?n) AS ?paragraph) }""",
+        {("2",), ("4",)},
+    ),
+    (
+        "Which sub-working group serves the ASEAN Customs Transit System, and what is its legal basis?",
+        """SELECT ?acronym ?basis WHERE {
+             ?b ack:serves ?i ; skos:notation ?acronym . ?i skos:notation "ACTS" ;
+                ack:legalBasis/skos:prefLabel ?basis }""",
+        {
+            (
+                "SWG-ACTS",
+                "Protocol 7 of the ASEAN Framework Agreement on the Facilitation of Goods in Transit",
+            )
+        },
+    ),
+    (
+        "Which country joined ASEAN most recently, when, and at which summit?",
+        """SELECT ?country ?date ?summit WHERE {
+             ?m org:organization/skos:notation "ASEAN" ; org:member/skos:prefLabel ?country ;
+                org:memberDuring/<http://www.w3.org/2006/time#hasBeginning>/
+                <http://www.w3.org/2006/time#inXSDDate> ?date .
+             ?a a ack:Admission ; ack:concerns ?c ; ack:atMeeting/skos:prefLabel ?summit .
+             ?c skos:prefLabel ?country }""",
+        {("Timor-Leste", "2025-10-26", "47th ASEAN Summit")},
+    ),
+    (
+        "Which meeting endorsed each SPCD that the meeting statements record?",
+        """SELECT ?plan ?n WHERE {
+             ?e a ack:Endorsement ; ack:concerns ?p ; ack:atMeeting/ack:sequenceNumber ?num .
+             ?p skos:altLabel ?plan . BIND (STR(?num) AS ?n) }""",
+        {("SPCDs 2016-2020", "24"), ("SPCDs 2021-2025", "29"), ("SPCDs 2026-2030", "34")},
+    ),
+]
+
+
+@cache
+def _store() -> pyoxigraph.Store:
+    return load_oxigraph([*resources.ontology_files(), *resources.data_files()])
+
+
+def _value(term: object) -> str:
+    if isinstance(term, pyoxigraph.Literal | pyoxigraph.NamedNode):
+        return term.value
+    raise AssertionError(f"unexpected term {term!r}")
+
+
+def _answer(sparql: str) -> set[tuple[str, ...]]:
+    solutions = _store().query(PREFIXES + sparql)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return {tuple(_value(row[name]) for name in names) for row in solutions}
+
+
+def test_at_least_twenty_questions() -> None:
+    assert len(QUESTIONS) >= 20
+    assert len({q for q, _, _ in QUESTIONS}) == len(QUESTIONS)
+
+
+@pytest.mark.parametrize(
+    ("question", "sparql", "expected"), QUESTIONS, ids=[q for q, _, _ in QUESTIONS]
+)
+def test_competency_question(question: str, sparql: str, expected: set[tuple[str, ...]]) -> None:
+    assert _answer(sparql) == expected, question
+
+
+def test_every_primary_paragraph_is_cited() -> None:
+    cited = _answer(
+        "SELECT DISTINCT ?n WHERE { ?x dct:source ?p . ?p ack:paragraph ?m . BIND (STR(?m) AS ?n) }"
+    )
+    assert cited == {(str(n),) for n in range(1, 8)}
