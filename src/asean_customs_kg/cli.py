@@ -160,3 +160,59 @@ def run(args: Sequence[str] | None = None) -> int:
 
 
 # --- diagrams and docs ---
+
+_DIAGRAM_SUFFIXES = {".mmd": "mermaid", ".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png"}
+
+
+@main.command("diagram")
+@click.option(
+    "--kind",
+    type=click.Choice(["structure", "timeline"]),
+    default="structure",
+    show_default=True,
+    help="structure: the org chart of the bodies and their reporting lines; timeline: "
+    "establishments, meetings, summits and plan periods in time order.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot", "svg", "png"]),
+    default=None,
+    help="mermaid or dot (text, no program needed), svg or png (run Graphviz's dot). "
+    "Default: from the -o file's suffix (.mmd, .dot, .gv, .svg, .png), else mermaid.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def diagram_command(kind: str, fmt: str | None, output: str | None) -> None:
+    """Draw the graph: the reporting structure as an org chart, or a timeline.
+
+    \b
+    Examples:
+      ackg diagram                          # Mermaid org chart on stdout
+      ackg diagram --kind timeline -o timeline.svg
+      ackg diagram --format png -o structure.png
+    """
+    from pathlib import Path
+    from typing import cast
+
+    from . import diagram
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output else ""
+        fmt = _DIAGRAM_SUFFIXES.get(suffix, "mermaid")
+    picture = diagram.diagram(cast("diagram.Kind", kind), cast("diagram.Format", fmt))
+    data = picture.encode("utf-8") if isinstance(picture, str) else picture
+    if output is None:
+        click.echo(data, nl=False)  # bytes go to the binary stream
+        return
+    try:
+        Path(output).write_bytes(data)
+    except OSError as error:
+        from .errors import EnvError
+
+        raise EnvError(f"{output}: cannot write the file: {error.strerror or error}") from error
