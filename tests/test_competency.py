@@ -58,7 +58,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
     (
         "Which SPCDs covered 2008?",
         """SELECT ?plan WHERE {
-             ?p ack:inSeries/skos:notation "SPCD" ; skos:altLabel ?plan ;
+             ?p ack:inSeries/skos:notation "SPCDs" ; skos:altLabel ?plan ;
                 dct:temporal [ dcat:startDate ?s ; dcat:endDate ?e ] .
              FILTER (xsd:integer(STR(?s)) <= 2008 && 2008 <= xsd:integer(STR(?e))) }""",
         {("SPCDs 2005-2010",)},
@@ -99,7 +99,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
         {
             (
                 "Restructuring of the customs sectoral bodies",
-                "Stronger institutional arrangements for customs simplification and modernisation",
+                "Institutional arrangements for simpler, modern customs",
             )
         },
     ),
@@ -142,7 +142,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
     (
         "What is the SPCD series, plan by plan, with periods?",
         """SELECT ?position ?start ?end WHERE {
-             ?p ack:inSeries/skos:notation "SPCD" ; ack:positionInSeries ?n ;
+             ?p ack:inSeries/skos:notation "SPCDs" ; ack:positionInSeries ?n ;
                 dct:temporal [ dcat:startDate ?s ; dcat:endDate ?e ] .
              BIND (STR(?n) AS ?position) BIND (STR(?s) AS ?start) BIND (STR(?e) AS ?end) }""",
         {
@@ -236,10 +236,17 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
              ?p ack:partner/skos:prefLabel "Korea Customs Service"@en }""",
         {
             ("Consultations of ASEAN Customs with the Korea Customs Service",),
-            ("Technical assistance from the Dialogue Partners on various topics",),
+            (
+                "Technical assistance on various topics in the cooperation with the Dialogue Partners",
+            ),
             ("Joint enforcement operations of ASEAN Customs and Korea against illicit drugs",),
-            ("Joint Customs Control operation",),
         },
+    ),
+    (
+        "Which Dialogue Partner takes part in ASEAN's Joint Customs Control operation?",
+        """SELECT ?partner WHERE {
+             ?x skos:notation "JCC" ; ack:participant/skos:prefLabel ?partner }""",
+        {("Korea Customs Service",)},
     ),
     (
         "With whom does ASEAN Customs exchange information for intelligence?",
@@ -265,7 +272,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
     ),
     (
         "Which bodies are responsible for implementing the SPCDs?",
-        """SELECT ?acronym WHERE { ?b ack:responsibleForImplementing/skos:notation "SPCD" ;
+        """SELECT ?acronym WHERE { ?b ack:responsibleForImplementing/skos:notation "SPCDs" ;
                                       skos:notation ?acronym }""",
         {
             ("CCC",),
