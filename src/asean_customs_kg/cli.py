@@ -216,3 +216,30 @@ def diagram_command(kind: str, fmt: str | None, output: str | None) -> None:
         from .errors import EnvError
 
         raise EnvError(f"{output}: cannot write the file: {error.strerror or error}") from error
+
+
+@main.command("docs")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False),
+    default="build/docs",
+    show_default=True,
+    help="The directory to write the pages into (created if missing).",
+)
+def docs_command(directory: str) -> None:
+    """Write the reference documentation as HTML and Markdown.
+
+    The pages: the ontology reference (classes, properties, reused vocabularies), the
+    saved-query catalogue (each example command run, with its real output), the data
+    dictionary of the SHACL shapes, and this command line.
+
+    \b
+    Example:
+      ackg docs -o build/docs && open build/docs/index.html
+    """
+    from . import docs
+
+    written = docs.write(docs.build(main, run), directory)
+    click.echo(f"wrote {len(written)} files to {directory}", err=True)
