@@ -1,0 +1,527 @@
+"""The saved queries: the catalogue, their parameters, and running them on a backend.
+
+A saved query is ``queries/<name>.rq``: portable SPARQL 1.1 with a header of ``#+`` comment
+lines in the grlc convention. The header is read with a small YAML subset (no YAML library):
+
+* ``#+ key: value`` -- a string (``summary``, ``description``, ``method``...); surrounding
+  quotes are removed;
+* ``#+ key:`` followed by ``#+   - item`` lines -- a list of strings (``tags``, ``enumerate``);
+* ``#+ key:`` followed by ``#+   - name: value`` lines -- a mapping (``defaults``, ``examples``).
+
+Parameters are the query's variables that start with ``_`` (grlc's naming):
+
+* ``?_name_iri`` -- an IRI. The value may be an acronym (``skos:notation``), a name
+  (``skos:prefLabel`` / ``skos:altLabel``) or an identifier (``org:identifier``), matched without
+  regard to case, or a prefixed name using the query's own prefixes (``ovw:p3``), or an IRI.
+* ``?_name_xsd_type`` -- a literal typed ``xsd:type``; the value's form is checked for
+  ``integer``, ``decimal``, ``boolean``, ``date``, ``gYear`` and ``gYearMonth``.
+* ``?_name`` -- a plain string.
+
+A name starting with two underscores (``?__name_iri``) is optional: left unbound when not
+given. ``defaults`` gives values used when a parameter is not given; a parameter with no
+default is required, and ``examples`` gives the value shown in help.
+
+Values are bound as RDF terms by a ``VALUES`` block (see :mod:`.sparqltext`), the same text for
+every engine. pyoxigraph's own ``substitutions=`` is not used: in pyoxigraph 0.5 it only accepts
+variables that the SELECT clause projects, and it does not exist for remote endpoints.
+
+A :class:`Backend` runs SPARQL text with bindings; :class:`EmbeddedBackend` (the default) holds
+the project's ontology and data in an in-memory pyoxigraph store. This module does not import
+rdflib, pyshacl or owlrl.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import pyoxigraph
+
+from . import resources
+from .errors import DataError, UsageError
+from .results import Result
+from .sparqltext import (
+    BindableTerm,
+    bind_values,
+    check_read_only,
+    prefixes_of,
+    query_form,
+    variables_of,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "MAX_VALUE_LENGTH",
+    "Backend",
+    "EmbeddedBackend",
+    "Parameter",
+    "SavedQuery",
+    "default_backend",
+    "get_query",
+    "list_queries",
+    "load_graph",
+    "parse_header",
+    "read_query",
+    "resolve_iri",
+    "run_query",
+    "sparql",
+]
+
+#: The longest parameter value accepted, in characters.
+MAX_VALUE_LENGTH = 1000
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+_HEADER_LINE = re.compile(r"#\+ ?(.*)")
+_KEY_VALUE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
+_ITEM = re.compile(r"\s+-\s*(.*)")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
+    "integer": (re.compile(r"[+-]?\d+"), "an integer such as 3"),
+    "decimal": (re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"), "a decimal number such as 2.5"),
+    "boolean": (re.compile(r"true|false|1|0"), "true or false"),
+    "date": (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date such as 2015-01-01"),
+    "gYear": (re.compile(r"\d{4}"), "a year such as 2023"),
+    "gYearMonth": (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "a month such as 2019-12"),
+}
+
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_ORG = "http://www.w3.org/ns/org#"
+# Exact, case-insensitive lookup of a name: rank 1 acronyms, 2 names, 3 identifiers.
+_LOOKUP = f"""SELECT DISTINCT ?rank ?resource WHERE {{
+  VALUES (?rank ?property) {{
+    (1 <{_SKOS}notation>) (2 <{_SKOS}prefLabel>) (2 <{_SKOS}altLabel>) (3 <{_ORG}identifier>)
+  }}
+  ?resource ?property ?key .
+  FILTER (LCASE(STR(?key)) = ?_wanted)
+}} ORDER BY ?rank ?resource"""
+_ACRONYMS = f"SELECT DISTINCT ?acronym WHERE {{ ?resource <{_SKOS}notation> ?acronym }}"
+
+
+class Backend(Protocol):
+    """Something that runs read-only SPARQL: the embedded store, an on-disk store, an endpoint.
+
+    ``query`` runs ``sparql`` with ``bindings`` (variable name without ``?`` → IRI or literal)
+    and returns a :class:`~asean_customs_kg.results.Result`. A backend that sends text
+    elsewhere binds with :func:`asean_customs_kg.sparqltext.bind_values`. It raises
+    :class:`~asean_customs_kg.errors.UsageError` for a query the engine rejects (with
+    ``.line``/``.column`` attributes when known) and
+    :class:`~asean_customs_kg.errors.EnvError` when the engine cannot be reached.
+    """
+
+    def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
+        """Runs ``sparql`` with ``bindings`` and returns its result."""
+        ...
+
+
+class QuerySyntaxError(UsageError):
+    """An engine rejected the query text; ``line`` and ``column`` locate it when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class EmbeddedBackend:
+    """The project's files (ontology and data, or the given Turtle files) in an in-memory
+    pyoxigraph store, loaded on first use."""
+
+    def __init__(
+        self, paths: Iterable[Path] | None = None, store: pyoxigraph.Store | None = None
+    ) -> None:
+        self._paths = list(paths) if paths is not None else None
+        self._store = store
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        """The pyoxigraph store, loaded from the files the first time it is needed."""
+        if self._store is None:
+            from .graph import load_oxigraph
+
+            paths = self._paths
+            if paths is None:
+                paths = [*resources.ontology_files(), *resources.data_files()]
+            self._store = load_oxigraph(paths)
+        return self._store
+
+    def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
+        """Runs ``sparql`` on the store, with ``bindings`` bound by a VALUES block."""
+        text = bind_values(sparql, bindings or {})
+        try:
+            answer = self.store.query(text)
+            return Result.from_oxigraph(answer)
+        except SyntaxError as error:
+            message = re.sub(r"^(?:error|Parser error)[^:]*:\s*", "", error.msg or str(error))
+            raise QuerySyntaxError(
+                f"invalid SPARQL: {message}", error.lineno, error.offset
+            ) from error
+        except (RuntimeError, OSError, ValueError) as error:
+            raise UsageError(f"the query failed: {error}") from error
+
+
+_DEFAULT: list[EmbeddedBackend] = []
+
+
+def default_backend() -> EmbeddedBackend:
+    """The embedded backend over the project's files, created once per process."""
+    if not _DEFAULT:
+        _DEFAULT.append(EmbeddedBackend())
+    return _DEFAULT[0]
+
+
+def load_graph() -> pyoxigraph.Store:
+    """The project's ontology and data in a pyoxigraph store (the default backend's store)."""
+    return default_backend().store
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a saved query, read from a ``?_name...`` variable and the header."""
+
+    name: str
+    variable: str
+    kind: str  # "iri", "literal" or "typed"
+    datatype: str | None = None
+    required: bool = True
+    default: str | None = None
+    example: str | None = None
+
+    @property
+    def expected(self) -> str:
+        """What a value looks like, in words."""
+        if self.kind == "iri":
+            return "an acronym, a name or an IRI"
+        if self.kind == "typed" and self.datatype is not None:
+            local = self.datatype.removeprefix(_XSD)
+            return _LEXICAL[local][1] if local in _LEXICAL else f"a value of type xsd:{local}"
+        return "a text value"
+
+    def describe(self) -> str:
+        """``name=value`` with the default or example, as shown in listings and help."""
+        if self.default is not None:
+            return f"{self.name}={self.default} (default)"
+        if self.example is not None:
+            return f"{self.name}={self.example}" + ("" if self.required else " (optional)")
+        return self.name + ("" if self.required else " (optional)")
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query of the catalogue: its name, file, text, header and parameters."""
+
+    name: str
+    path: Path
+    text: str
+    form: str
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``; :class:`UsageError` naming the known ones if none."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise UsageError(
+            f"query '{self.name}' has no parameter '{name[:40]}'; its parameters: {known}"
+        )
+
+
+def _scalar(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def parse_header(
+    text: str, path: Path | None = None
+) -> dict[str, str | list[str] | dict[str, str]]:
+    """The ``#+`` header of a query (see the module doc for the subset of YAML it reads).
+
+    Raises :class:`DataError` with the file, line and column for a line it cannot read.
+    """
+    header: dict[str, str | list[str] | dict[str, str]] = {}
+    key: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            continue
+        body = match.group(1)
+        item = _ITEM.match(body)
+        if item is not None and key is not None:
+            current = header[key]
+            pair = _KEY_VALUE.fullmatch(item.group(1).strip())
+            if pair is not None and not isinstance(current, list):
+                assert isinstance(current, dict)
+                current[pair.group(1)] = _scalar(pair.group(2))
+                continue
+            if pair is None and isinstance(current, list):
+                current.append(_scalar(item.group(1)))
+                continue
+            if isinstance(current, dict) and not current and pair is None:
+                header[key] = [_scalar(item.group(1))]
+                continue
+            raise DataError("mixed list items and 'name: value' items in the header", path, number)
+        pair = _KEY_VALUE.fullmatch(body.strip())
+        if pair is None or body[:1].isspace():
+            raise DataError(
+                "expected '#+ key: value', '#+ key:' or '#+   - item' in the header",
+                path,
+                number,
+                3,
+            )
+        key = pair.group(1)
+        value = pair.group(2).strip()
+        header[key] = _scalar(value) if value else {}
+    return header
+
+
+def _mapping(header: Mapping[str, object], key: str) -> dict[str, str]:
+    value = header.get(key, {})
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _parameters(variables: Sequence[str], header: Mapping[str, object]) -> tuple[Parameter, ...]:
+    defaults = _mapping(header, "defaults")
+    examples = _mapping(header, "examples")
+    found: list[Parameter] = []
+    for variable in variables:
+        if not variable.startswith("_"):
+            continue
+        optional = variable.startswith("__")
+        stem = variable.lstrip("_")
+        kind, datatype = "literal", None
+        if stem.endswith("_iri"):
+            kind, stem = "iri", stem[: -len("_iri")]
+        elif "_xsd_" in stem:
+            stem, local = stem.split("_xsd_", 1)
+            kind, datatype = "typed", _XSD + local
+        default = defaults.get(stem)
+        found.append(
+            Parameter(
+                name=stem,
+                variable=variable,
+                kind=kind,
+                datatype=datatype,
+                required=default is None and not optional,
+                default=default,
+                example=examples.get(stem, default),
+            )
+        )
+    return tuple(found)
+
+
+def read_query(path: Path) -> SavedQuery:
+    """Reads one saved query file. Raises :class:`DataError` for a header it cannot read."""
+    name = path.stem
+    text = path.read_text(encoding="utf-8")
+    header = parse_header(text, path)
+    try:
+        form = query_form(text)
+    except UsageError as error:
+        raise DataError(str(error), path) from error
+    tags = header.get("tags", [])
+    return SavedQuery(
+        name=name,
+        path=path,
+        text=text,
+        form=form,
+        summary=str(header.get("summary", "")),
+        description=str(header.get("description", "")),
+        tags=tuple(tags) if isinstance(tags, list) else (),
+        parameters=_parameters(variables_of(text), header),
+        prefixes=prefixes_of(text),
+    )
+
+
+def list_queries() -> list[SavedQuery]:
+    """Every saved query of the project, sorted by name."""
+    return [read_query(path) for path in resources.query_files()]
+
+
+def get_query(name: str) -> SavedQuery:
+    """The saved query called ``name``; :class:`UsageError` suggesting close names if none."""
+    directory = resources.project_dir("queries")
+    if _NAME.fullmatch(name):
+        path = directory / f"{name}.rq"
+        if path.is_file():
+            return read_query(path)
+    import difflib
+
+    names = [path.stem for path in resources.query_files()]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise UsageError(
+        f"unknown query '{name[:60]}'; {hint}run 'ackg queries' to list the saved queries"
+    )
+
+
+def _show(value: str) -> str:
+    text = value if len(value) <= 40 else value[:37] + "..."
+    return repr(text)
+
+
+def resolve_iri(
+    backend: Backend, value: str, prefixes: Mapping[str, str] | None = None, what: str = "value"
+) -> pyoxigraph.NamedNode:
+    """The IRI that ``value`` names: an acronym, a name or an identifier (case-insensitive),
+    a prefixed name using ``prefixes``, or an IRI, in that order of preference.
+
+    Raises :class:`UsageError` when nothing matches (suggesting the closest acronyms), when a
+    name matches several resources, or when an IRI is malformed.
+    """
+    wanted = pyoxigraph.Literal(value.lower())
+    found = backend.query(_LOOKUP, {"_wanted": wanted})
+    best: list[str] = []
+    for rank, resource in found.solutions:
+        if isinstance(resource, pyoxigraph.NamedNode) and rank is not None:
+            if best and rank != found.solutions[0][0]:
+                break
+            best.append(resource.value)
+    if len(best) == 1:
+        return pyoxigraph.NamedNode(best[0])
+    if len(best) > 1:
+        shown = ", ".join(f"<{iri}>" for iri in best[:3])
+        raise UsageError(
+            f"{what} {_show(value)} is ambiguous: it names {len(best)} resources ({shown}); "
+            "give the IRI instead"
+        )
+    prefix, colon, local = value.partition(":")
+    iri = None
+    if colon and prefixes and prefix in prefixes:
+        iri = prefixes[prefix] + local
+    elif _SCHEME.match(value):
+        iri = value
+    if iri is not None:
+        try:
+            return pyoxigraph.NamedNode(iri)
+        except ValueError as error:
+            raise UsageError(f"{what} {_show(value)} is not a valid IRI: {error}") from error
+    raise UsageError(_unknown(backend, value, what))
+
+
+def _unknown(backend: Backend, value: str, what: str) -> str:
+    import difflib
+
+    acronyms = sorted(
+        term.value
+        for (term,) in backend.query(_ACRONYMS).solutions
+        if isinstance(term, pyoxigraph.Literal)
+    )
+    by_upper = {acronym.upper(): acronym for acronym in acronyms}
+    close = difflib.get_close_matches(value.upper(), list(by_upper), n=3, cutoff=0.6)
+    hint = (
+        f"did you mean {', '.join(by_upper[c] for c in close)}?"
+        if close
+        else "known acronyms include " + ", ".join(acronyms[:8]) + "."
+    )
+    return (
+        f"unknown {what} {_show(value)}: no acronym, name or IRI matches; {hint} "
+        "(run 'ackg query bodies' to list the bodies)"
+    )
+
+
+def _value(parameter: Parameter, value: str, backend: Backend, query: SavedQuery) -> BindableTerm:
+    if len(value) > MAX_VALUE_LENGTH:
+        raise UsageError(
+            f"the value of parameter '{parameter.name}' is {len(value)} characters long; "
+            f"at most {MAX_VALUE_LENGTH} are accepted"
+        )
+    if parameter.kind == "iri":
+        return resolve_iri(backend, value.strip(), query.prefixes, parameter.name)
+    if parameter.kind == "typed" and parameter.datatype is not None:
+        local = parameter.datatype.removeprefix(_XSD)
+        check = _LEXICAL.get(local)
+        if check is not None and not check[0].fullmatch(value):
+            raise UsageError(
+                f"invalid value {_show(value)} for parameter '{parameter.name}': "
+                f"expected {check[1]}"
+            )
+        if local == "date":
+            import datetime
+
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError as error:
+                raise UsageError(
+                    f"invalid value {_show(value)} for parameter '{parameter.name}': "
+                    f"expected {check[1] if check else 'a date'}"
+                ) from error
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(parameter.datatype))
+    return pyoxigraph.Literal(value)
+
+
+def bindings_for(
+    query: SavedQuery, params: Mapping[str, str | BindableTerm], backend: Backend
+) -> dict[str, BindableTerm]:
+    """The terms to bind for ``params`` (name → value; a pyoxigraph term is used as it is),
+    after defaults. Raises :class:`UsageError` for an unknown or missing parameter or a bad
+    value."""
+    for name in params:
+        query.parameter(name)
+    bindings: dict[str, BindableTerm] = {}
+    for parameter in query.parameters:
+        value = params.get(parameter.name, parameter.default)
+        if value is None:
+            if parameter.required:
+                example = f"{parameter.name}={parameter.example or '...'}"
+                raise UsageError(
+                    f"query '{query.name}' needs the parameter '{parameter.name}' "
+                    f"({parameter.expected}), e.g. --param {example}"
+                )
+            continue
+        if isinstance(value, pyoxigraph.NamedNode | pyoxigraph.Literal):
+            bindings[parameter.variable] = value
+        else:
+            bindings[parameter.variable] = _value(parameter, str(value), backend, query)
+    return bindings
+
+
+def run_query(
+    name: str | SavedQuery,
+    params: Mapping[str, str | BindableTerm] | None = None,
+    *,
+    backend: Backend | None = None,
+    **keyword_params: str | BindableTerm,
+) -> Result:
+    """Runs a saved query and returns its :class:`Result`.
+
+    ``run_query("reports-to", body="CPTFWG")`` or ``run_query("reports-to", {"body": "CPTFWG"})``.
+    ``backend`` defaults to the embedded store of the project's files. Raises
+    :class:`UsageError` for an unknown query or a missing or bad parameter, and
+    :class:`DataError` (with the file's line and column) when the saved query itself is broken.
+    """
+    query = name if isinstance(name, SavedQuery) else get_query(name)
+    engine = backend if backend is not None else default_backend()
+    bindings = bindings_for(query, {**(params or {}), **keyword_params}, engine)
+    try:
+        check_read_only(query.text)
+        return engine.query(query.text, bindings)
+    except QuerySyntaxError as error:
+        raise DataError(str(error), query.path, error.line, error.column) from error
+
+
+def sparql(
+    text: str,
+    *,
+    backend: Backend | None = None,
+    allow_network: bool = False,
+    bindings: Mapping[str, BindableTerm] | None = None,
+) -> Result:
+    """Runs an ad-hoc read-only query. Updates are refused; so are ``SERVICE`` and ``FROM``
+    unless ``allow_network`` is true. Raises :class:`UsageError` for a refused or invalid
+    query."""
+    query_form(text)
+    check_read_only(text, allow_network=allow_network)
+    engine = backend if backend is not None else default_backend()
+    return engine.query(text, bindings)

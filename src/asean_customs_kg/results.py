@@ -1,0 +1,156 @@
+"""Query results: one class for the answers of every engine, and their plain Python values.
+
+Every backend returns a :class:`Result` whose terms are pyoxigraph objects (``NamedNode``,
+``BlankNode``, ``Literal``): the embedded engine produces them directly, and a remote endpoint's
+SPARQL JSON becomes the same objects through :func:`pyoxigraph.parse_query_results`, so the
+formats and the tests do not care where an answer came from.
+
+:meth:`Result.rows` and :meth:`Result.to_python` give plain Python values (see
+:func:`to_python`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+import pyoxigraph
+
+__all__ = ["Form", "Result", "Term", "to_python"]
+
+Term: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+Form: TypeAlias = Literal["select", "ask", "graph"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = frozenset(
+    _XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "nonPositiveInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
+_YEAR = re.compile(r"-?\d{4,}")
+
+
+def to_python(term: Term | None) -> Any:
+    """A plain Python value for an RDF term.
+
+    * ``None`` (an unbound variable) stays ``None``;
+    * an IRI becomes its string; a blank node ``"_:" + id``;
+    * a literal, by datatype: the integer types → ``int``; ``xsd:decimal`` →
+      :class:`decimal.Decimal`; ``xsd:double``/``xsd:float`` → ``float``; ``xsd:boolean`` →
+      ``bool``; ``xsd:date`` → :class:`datetime.date`; ``xsd:dateTime`` →
+      :class:`datetime.datetime`; ``xsd:gYear`` → ``int`` (the year); any other literal
+      (strings with or without a language, ``xsd:gYearMonth``...) → its lexical form, ``str``.
+      A lexical form that is not valid for its datatype also stays a ``str``.
+    """
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return term.value
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    value = term.value
+    datatype = term.datatype.value
+    try:
+        if datatype in _INTEGERS:
+            return int(value)
+        if datatype == _XSD + "decimal":
+            return decimal.Decimal(value)
+        if datatype in (_XSD + "double", _XSD + "float"):
+            return float(value)
+        if datatype == _XSD + "boolean":
+            if value in ("true", "1"):
+                return True
+            if value in ("false", "0"):
+                return False
+        if datatype == _XSD + "date":
+            return datetime.date.fromisoformat(value)
+        if datatype == _XSD + "dateTime":
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if datatype == _XSD + "gYear" and _YEAR.fullmatch(value):
+            return int(value)
+    except (ValueError, decimal.InvalidOperation):
+        pass
+    return value
+
+
+@dataclass
+class Result:
+    """The answer to a query.
+
+    ``form`` is ``"select"`` (``variables`` and ``solutions``: one tuple of terms, or ``None``
+    for unbound, per row), ``"ask"`` (``boolean``) or ``"graph"`` (``triples``, for CONSTRUCT
+    and DESCRIBE).
+    """
+
+    form: Form
+    variables: list[str] = field(default_factory=list)
+    solutions: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[pyoxigraph.Triple] = field(default_factory=list)
+
+    @classmethod
+    def from_oxigraph(
+        cls, answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | Iterable[Any]
+    ) -> Result:
+        """Reads what ``Store.query`` or ``parse_query_results`` returned (an iterator of
+        solutions, a boolean, or an iterator of triples) into a :class:`Result`."""
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            return cls("ask", boolean=bool(answer))
+        if isinstance(answer, pyoxigraph.QuerySolutions):
+            names = [variable.value for variable in answer.variables]
+            rows = [tuple(solution[name] for name in names) for solution in answer]
+            return cls("select", variables=names, solutions=rows)
+        return cls("graph", triples=list(answer))
+
+    def __len__(self) -> int:
+        """The number of rows (or triples; 1 for a boolean)."""
+        if self.form == "select":
+            return len(self.solutions)
+        if self.form == "graph":
+            return len(self.triples)
+        return 1
+
+    def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
+        """The rows of a SELECT result as tuples of terms (triples as 3-tuples)."""
+        if self.form == "graph":
+            return iter(
+                [(triple.subject, triple.predicate, triple.object) for triple in self.triples]  # type: ignore[misc]
+            )
+        return iter(self.solutions)
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The rows (or triples) as tuples of plain Python values (see :func:`to_python`)."""
+        return [tuple(to_python(term) for term in row) for row in self]
+
+    def to_python(self) -> list[dict[str, Any]] | bool | list[tuple[Any, ...]]:
+        """Plain Python: a list of ``{variable: value}`` dicts for SELECT (unbound variables
+        left out), a ``bool`` for ASK, a list of ``(subject, predicate, object)`` for graphs."""
+        if self.form == "ask":
+            return bool(self.boolean)
+        if self.form == "graph":
+            return self.rows()
+        return [
+            {
+                name: to_python(term)
+                for name, term in zip(self.variables, row, strict=True)
+                if term is not None
+            }
+            for row in self.solutions
+        ]
