@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from tests.helpers import FIXTURES, REPO
 
 from asean_customs_kg import resources
 from asean_customs_kg.graph import load_rdflib
+from helpers import FIXTURES, REPO
 
 if TYPE_CHECKING:
     from rdflib import Graph

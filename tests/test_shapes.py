@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from tests.helpers import FIXTURES
 
 from asean_customs_kg import resources
 from asean_customs_kg.graph import load_rdflib
+from helpers import FIXTURES
 
 if TYPE_CHECKING:
     from rdflib import Graph
