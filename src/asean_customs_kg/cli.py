@@ -152,6 +152,118 @@ def run(args: Sequence[str] | None = None) -> int:
 
 # --- query commands ---
 
+_TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
+_ALL_FORMATS = (*_TABLE_FORMATS, "ttl", "nt", "jsonld")
+_FORMAT_HELP = (
+    "table (default), csv, tsv, json (SPARQL 1.1 results), md; for CONSTRUCT/DESCRIBE "
+    "queries ttl (default), nt or jsonld."
+)
+
+
+def _backend() -> Any:
+    """The backend the query commands run on: the project's files, embedded.
+
+    The one place to choose another backend (an on-disk store, an endpoint) from options.
+    """
+    from .queries import default_backend
+
+    return default_backend()
+
+
+def _echo_result(result: Any, fmt: str | None, prefixes: Any) -> None:
+    from .formats import format_result
+
+    click.echo(format_result(result, fmt, prefixes), nl=False)
+
+
+def _params(values: Sequence[str]) -> dict[str, str]:
+    from .errors import UsageError
+
+    params: dict[str, str] = {}
+    for item in values:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise UsageError(f"--param expects KEY=VALUE, got {item[:40]!r}")
+        params[key.strip()] = value
+    return params
+
+
+@main.command("queries")
+@click.option(
+    "--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", help="Output format."
+)
+def queries_command(fmt: str) -> None:
+    """List the saved queries: name, summary and parameters.
+
+    \b
+    Example:
+      ackg queries --format md
+    """
+    from .formats import format_records
+    from .queries import list_queries
+
+    rows = [
+        [query.name, query.summary, " ".join(p.describe() for p in query.parameters)]
+        for query in list_queries()
+    ]
+    click.echo(format_records(["name", "summary", "parameters"], rows, fmt), nl=False)
+
+
+@main.command("query")
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter value; repeat for several. A body may be given by acronym "
+    "(any case), name or IRI.",
+)
+@click.option("--format", "fmt", type=click.Choice(_ALL_FORMATS), default=None, help=_FORMAT_HELP)
+def query_command(name: str, params: tuple[str, ...], fmt: str | None) -> None:
+    """Run the saved query NAME (see 'ackg queries').
+
+    \b
+    Examples:
+      ackg query reports-to --param body=CPTFWG
+      ackg query reporting-chain --param body=swg-acts --format csv
+      ackg query plan-in-force --param year=2023 --format json
+      ackg query resource-description --param resource=CCC --format ttl
+    """
+    from .queries import get_query, run_query
+
+    query = get_query(name)
+    result = run_query(query, _params(params), backend=_backend())
+    _echo_result(result, fmt, query.prefixes)
+
+
+@main.command("sparql")
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(_ALL_FORMATS), default=None, help=_FORMAT_HELP)
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Allow SERVICE and FROM / FROM NAMED, which may reach other datasets or the network.",
+)
+def sparql_command(query: str, fmt: str | None, allow_network: bool) -> None:
+    """Run an ad-hoc read-only SPARQL query: QUERY is the text, a file, or - for stdin.
+
+    Updates are refused; so are SERVICE and FROM unless --allow-network is given.
+
+    \b
+    Examples:
+      ackg sparql 'SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }'
+      ackg sparql my-query.rq --format csv
+      echo 'ASK { ?s ?p ?o }' | ackg sparql -
+    """
+    from .queries import read_sparql_argument, sparql
+    from .sparqltext import prefixes_of
+
+    text = read_sparql_argument(query, sys.stdin)
+    result = sparql(text, backend=_backend(), allow_network=allow_network)
+    _echo_result(result, fmt, prefixes_of(text))
+
 
 # --- validate ---
 

@@ -33,15 +33,16 @@ rdflib, pyshacl or owlrl.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 import pyoxigraph
 
 from . import resources
-from .errors import DataError, UsageError
+from .errors import DataError, EnvError, UsageError
 from .results import Result
 from .sparqltext import (
     BindableTerm,
@@ -67,6 +68,7 @@ __all__ = [
     "load_graph",
     "parse_header",
     "read_query",
+    "read_sparql_argument",
     "resolve_iri",
     "run_query",
     "sparql",
@@ -509,6 +511,26 @@ def run_query(
         return engine.query(query.text, bindings)
     except QuerySyntaxError as error:
         raise DataError(str(error), query.path, error.line, error.column) from error
+
+
+def read_sparql_argument(argument: str, stdin: IO[str] | None = None) -> str:
+    """The query text that a command-line argument gives: ``-`` reads ``stdin``; an existing
+    file is read; anything else is the text itself. Raises :class:`EnvError` for a file that
+    cannot be read and :class:`UsageError` for empty text."""
+    if argument == "-":
+        text = (stdin or sys.stdin).read()
+    elif "\n" not in argument and "{" not in argument and Path(argument).is_file():
+        try:
+            text = Path(argument).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise EnvError(f"{argument}: cannot read the query file: {error}") from error
+    elif re.fullmatch(r"[^\s{}]+\.(rq|sparql)", argument):
+        raise EnvError(f"{argument}: no such query file")
+    else:
+        text = argument
+    if not text.strip():
+        raise UsageError("the query is empty; give SPARQL text, a file, or - for stdin")
+    return text
 
 
 def sparql(
