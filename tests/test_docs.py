@@ -110,30 +110,6 @@ def test_every_shape_and_message_is_in_the_data_dictionary(written: dict[str, st
         assert html.escape(str(message)) in written["shapes.html"], message
 
 
-def test_the_header_parser_reads_the_grlc_subset() -> None:
-    header = docs._parse_header(
-        [
-            "#+ summary: What reports to a body?",
-            "#+ description: A long text",
-            "#+   that goes on.",
-            "#+ tags:",
-            "#+   - structure",
-            "#+   - time",
-            "#+ defaults:",
-            "#+   - body: CPTFWG",
-            "#+ examples:",
-            '#+   - year: "2023"',
-            "PREFIX org: <http://www.w3.org/ns/org#>",
-            "#+ ignored: after the query starts? still a header line",
-        ]
-    )
-    assert header["summary"] == "What reports to a body?"
-    assert header["description"] == "A long text that goes on."
-    assert header["tags"] == ["structure", "time"]
-    assert header["defaults"] == [{"body": "CPTFWG"}]
-    assert header["examples"] == [{"year": "2023"}]
-
-
 def test_queries_page_shows_parameters_and_the_real_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,8 +136,8 @@ def test_queries_page_shows_parameters_and_the_real_output(
     assert "<pre><code>ackg query sample --param body=CCC</code></pre>" in text
     assert "<pre><code>x\n&lt;row&gt;\n</code></pre>" in text
     assert "A &lt;sample&gt; | query" in text
-    assert "<code>body</code> (default CCC)" in text
-    assert "<code>year</code>" in text
+    assert "<code>body</code>: an acronym, a name or an IRI; default CCC" in text
+    assert "<code>year</code>: a year such as 2023; optional" in text
     assert "| [sample](#sample) | A \\<sample\\> \\| query |" in markdown
 
 

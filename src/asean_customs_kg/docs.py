@@ -38,16 +38,17 @@ from .errors import EnvError
 if TYPE_CHECKING:
     import rdflib
 
+    from .queries import SavedQuery
+
 __all__ = [
     "Code",
     "Link",
     "Page",
-    "SavedQuery",
     "build",
     "cli_page",
+    "example_command",
     "ontology_page",
     "queries_page",
-    "read_saved_queries",
     "shapes_page",
     "write",
 ]
@@ -562,95 +563,16 @@ def shapes_page() -> Page:
 
 Runner: TypeAlias = Callable[[Sequence[str]], int]
 
-_PARAMETER = re.compile(r"[?$]__?([A-Za-z][A-Za-z0-9]*)")
 
-
-@dataclass
-class SavedQuery:
-    """A saved query's header and parameters, read from its ``.rq`` file."""
-
-    name: str
-    path: Path
-    header: dict[str, object]
-    parameters: list[str]
-    text: str
-
-    @property
-    def summary(self) -> str:
-        return str(self.header.get("summary", ""))
-
-    def _values(self, key: str) -> dict[str, str]:
-        values: dict[str, str] = {}
-        raw = self.header.get(key, [])
-        for item in raw if isinstance(raw, list) else []:
-            if isinstance(item, dict):
-                values.update({str(k): str(v) for k, v in item.items()})
-        return values
-
-    @property
-    def defaults(self) -> dict[str, str]:
-        """The parameters' default values (the header's ``defaults``)."""
-        return self._values("defaults")
-
-    @property
-    def examples(self) -> dict[str, str]:
-        """The example's parameter values: the header's ``examples``, else its ``defaults``."""
-        return {**self.defaults, **self._values("examples")}
-
-    def example(self) -> list[str]:
-        """The example command's arguments, after ``ackg``: the query with its defaults."""
-        args = ["query", self.name]
-        for key, value in self.examples.items():
-            args += ["--param", f"{key}={value}"]
-        return args
-
-
-def _parse_header(lines: Iterable[str]) -> dict[str, object]:
-    """The ``#+ key: value`` header (the YAML subset the grlc convention uses)."""
-    header: dict[str, object] = {}
-    key: str | None = None
-    for raw in lines:
-        if not raw.startswith("#+"):
-            continue
-        line = raw[2:].rstrip()
-        line = line[1:] if line.startswith(" ") else line
-        body = line.strip()
-        if not body:
-            continue
-        if body.startswith("- ") and key is not None:
-            item = body[2:].strip()
-            entry: object = item
-            match = re.fullmatch(r"([A-Za-z_][\w-]*):\s*(.*)", item)
-            if match:
-                entry = {match.group(1): match.group(2).strip().strip("\"'")}
-            current = header.get(key)
-            header[key] = [*current, entry] if isinstance(current, list) else [entry]
-        elif line.startswith((" ", "\t")) and key is not None:
-            previous = header.get(key)
-            text = body if not previous or previous in ("|", ">") else f"{previous} {body}"
-            header[key] = text
-        else:
-            match = re.fullmatch(r"([A-Za-z_][\w-]*):\s*(.*)", body)
-            if match:
-                key = match.group(1)
-                header[key] = match.group(2).strip().strip("\"'")
-    return header
-
-
-def read_saved_queries() -> list[SavedQuery]:
-    """Every saved query (``queries/*.rq``), in name order."""
-    queries: list[SavedQuery] = []
-    for path in resources.query_files():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise EnvError(f"{path}: cannot read the file: {error.strerror or error}") from error
-        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-        parameters = list(dict.fromkeys(_PARAMETER.findall(body)))
-        queries.append(
-            SavedQuery(path.stem, path, _parse_header(text.splitlines()), parameters, text)
-        )
-    return queries
+def example_command(query: SavedQuery) -> list[str]:
+    """The example's arguments after ``ackg``: the query with each parameter's example value
+    (or default), as the header gives them."""
+    args = ["query", query.name]
+    for parameter in query.parameters:
+        value = parameter.example if parameter.example is not None else parameter.default
+        if value is not None:
+            args += ["--param", f"{parameter.name}={value}"]
+    return args
 
 
 def _capture(run: Runner, args: Sequence[str]) -> tuple[int, str, str]:
@@ -663,7 +585,9 @@ def _capture(run: Runner, args: Sequence[str]) -> tuple[int, str, str]:
 def queries_page(run: Runner | None = None) -> Page:
     """The saved-query catalogue; with ``run`` (e.g. :func:`asean_customs_kg.cli.run`), each
     query's example command is run and its real output shown."""
-    queries = read_saved_queries()
+    from .queries import list_queries
+
+    queries = list_queries()
     page = Page("queries", "Saved queries")
     page.para(
         f"{len(queries)} saved queries, one per file in ",
@@ -680,28 +604,28 @@ def queries_page(run: Runner | None = None) -> Page:
         page.heading(2, query.name, _anchor(query.name))
         if query.summary:
             page.para(query.summary)
-        description = query.header.get("description")
-        if description:
-            page.para(str(description))
-        rows: list[list[Text]] = [["file", Code(f"queries/{query.path.name}")]]
-        tags = query.header.get("tags")
-        if isinstance(tags, list) and tags:
-            rows.append(["tags", _join([Code(str(tag)) for tag in tags])])
-        defaults, examples = query.defaults, query.examples
+        if query.description:
+            page.para(query.description)
+        rows: list[list[Text]] = [
+            ["file", Code(f"queries/{query.path.name}")],
+            ["form", query.form],
+        ]
+        if query.tags:
+            rows.append(["tags", _join([Code(tag) for tag in query.tags])])
         for parameter in query.parameters:
-            if parameter in defaults:
-                note = f" (default {defaults[parameter]})"
-            elif parameter in examples:
-                note = f" (e.g. {examples[parameter]})"
-            else:
-                note = ""
-            rows.append(["parameter", [Code(parameter), note]])
+            notes = [parameter.expected]
+            if parameter.default is not None:
+                notes.append(f"default {parameter.default}")
+            elif not parameter.required:
+                notes.append("optional")
+            if parameter.example is not None and parameter.example != parameter.default:
+                notes.append(f"e.g. {parameter.example}")
+            rows.append(["parameter", [Code(parameter.name), f": {'; '.join(notes)}"]])
         page.table(["", ""], rows)
-        command = "ackg " + shlex.join(query.example())
         page.para("Example:")
-        page.code(command)
+        page.code("ackg " + shlex.join(example_command(query)))
         if run is not None:
-            code, out, err = _capture(run, query.example())
+            code, out, err = _capture(run, example_command(query))
             page.para("Output:" if code == 0 else f"Output (exit code {code}):")
             page.code(out + err if out or err else "(no output)")
         page.para("The query:")
