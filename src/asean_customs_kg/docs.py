@@ -136,13 +136,13 @@ def _html_inline(text: Text) -> str:
         elif isinstance(item, Link):
             out.append(f'<a href="{html.escape(item.href)}">{html.escape(item.text)}</a>')
         else:
-            out.append(html.escape(item).replace("\n", "<br>"))
+            out.append(html.escape(re.sub(r"\s+", " ", item)))
     return "".join(out)
 
 
 def _md_escape(text: str) -> str:
     text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
-    return text.replace("\n", " ")
+    return re.sub(r"\s+", " ", text)
 
 
 def _md_inline(text: Text, *, in_table: bool = False) -> str:
@@ -195,7 +195,7 @@ def render_html(page: Page) -> str:
             body.append(f"<pre><code>{html.escape(block.text)}</code></pre>")
         else:
             head = "".join(f"<th>{html.escape(h)}</th>" for h in block.headers)
-            lines = [f"<table>\n<tr>{head}</tr>"]
+            lines = [f"<table>\n<tr>{head}</tr>" if any(block.headers) else "<table>"]
             for row in block.rows:
                 cells = "".join(f"<td>{_html_inline(cell)}</td>" for cell in row)
                 lines.append(f"<tr>{cells}</tr>")
@@ -671,6 +671,14 @@ def cli_page(group: click.Group, prog: str = "ackg") -> Page:
 # --- building the pages --------------------------------------------------------------------------
 
 
+_CONTENTS = {
+    "ontology": "every class and property, and the reused vocabularies",
+    "queries": "every saved query: summary, parameters, an example and its output",
+    "shapes": "every SHACL shape: what it applies to, its constraints and messages",
+    "cli": "every ackg command: usage, options and help",
+}
+
+
 def index_page(pages: Sequence[Page]) -> Page:
     page = Page("index", "Reference")
     page.para(
@@ -681,8 +689,11 @@ def index_page(pages: Sequence[Page]) -> Page:
         ". Each page is also available as Markdown.",
     )
     page.table(
-        ["page", "contents"],
-        ([Link(p.title, f"{p.name}.html"), Link(f"{p.name}.md", f"{p.name}.md")] for p in pages),
+        ["page", "what it holds", "Markdown"],
+        (
+            [Link(p.title, f"{p.name}.html"), _CONTENTS.get(p.name, ""), Code(f"{p.name}.md")]
+            for p in pages
+        ),
     )
     return page
 
