@@ -35,7 +35,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -182,17 +181,34 @@ def load_graph() -> pyoxigraph.Store:
     return default_backend().store
 
 
-@dataclass(frozen=True)
 class Parameter:
-    """A parameter of a saved query, read from a ``?_name...`` variable and the header."""
+    """A parameter of a saved query, read from a ``?_name...`` variable and the header.
 
-    name: str
-    variable: str
-    kind: str  # "iri", "literal" or "typed"
-    datatype: str | None = None
-    required: bool = True
-    default: str | None = None
-    example: str | None = None
+    ``kind`` is ``"iri"``, ``"literal"`` or ``"typed"`` (with the full ``datatype`` IRI).
+    """
+
+    __slots__ = ("datatype", "default", "example", "kind", "name", "required", "variable")
+
+    def __init__(
+        self,
+        name: str,
+        variable: str,
+        kind: str,
+        datatype: str | None = None,
+        required: bool = True,
+        default: str | None = None,
+        example: str | None = None,
+    ) -> None:
+        self.name = name
+        self.variable = variable
+        self.kind = kind
+        self.datatype = datatype
+        self.required = required
+        self.default = default
+        self.example = example
+
+    def __repr__(self) -> str:
+        return f"<Parameter {self.describe()}>"
 
     @property
     def expected(self) -> str:
@@ -213,19 +229,46 @@ class Parameter:
         return self.name + ("" if self.required else " (optional)")
 
 
-@dataclass(frozen=True)
 class SavedQuery:
-    """A query of the catalogue: its name, file, text, header and parameters."""
+    """A query of the catalogue: its name, file, text, form (``SELECT``...), header fields,
+    parameters and ``PREFIX`` declarations."""
 
-    name: str
-    path: Path
-    text: str
-    form: str
-    summary: str = ""
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    parameters: tuple[Parameter, ...] = ()
-    prefixes: Mapping[str, str] = field(default_factory=dict)
+    __slots__ = (
+        "description",
+        "form",
+        "name",
+        "parameters",
+        "path",
+        "prefixes",
+        "summary",
+        "tags",
+        "text",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        text: str,
+        form: str,
+        summary: str = "",
+        description: str = "",
+        tags: tuple[str, ...] = (),
+        parameters: tuple[Parameter, ...] = (),
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.text = text
+        self.form = form
+        self.summary = summary
+        self.description = description
+        self.tags = tags
+        self.parameters = parameters
+        self.prefixes: Mapping[str, str] = prefixes if prefixes is not None else {}
+
+    def __repr__(self) -> str:
+        return f"<SavedQuery {self.name}>"
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name``; :class:`UsageError` naming the known ones if none."""

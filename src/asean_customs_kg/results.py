@@ -11,14 +11,14 @@ formats and the tests do not care where an answer came from.
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import pyoxigraph
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = ["Form", "Result", "Term", "to_python"]
 
@@ -67,6 +67,9 @@ def to_python(term: Term | None) -> Any:
         return f"_:{term.value}"
     value = term.value
     datatype = term.datatype.value
+    import datetime
+    import decimal
+
     try:
         if datatype in _INTEGERS:
             return int(value)
@@ -90,7 +93,6 @@ def to_python(term: Term | None) -> Any:
     return value
 
 
-@dataclass
 class Result:
     """The answer to a query.
 
@@ -99,11 +101,24 @@ class Result:
     and DESCRIBE).
     """
 
-    form: Form
-    variables: list[str] = field(default_factory=list)
-    solutions: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[pyoxigraph.Triple] = field(default_factory=list)
+    __slots__ = ("boolean", "form", "solutions", "triples", "variables")
+
+    def __init__(
+        self,
+        form: Form,
+        variables: list[str] | None = None,
+        solutions: list[tuple[Term | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[pyoxigraph.Triple] | None = None,
+    ) -> None:
+        self.form: Form = form
+        self.variables: list[str] = variables if variables is not None else []
+        self.solutions: list[tuple[Term | None, ...]] = solutions if solutions is not None else []
+        self.boolean = boolean
+        self.triples: list[pyoxigraph.Triple] = triples if triples is not None else []
+
+    def __repr__(self) -> str:
+        return f"<Result {self.form} with {len(self)} rows>"
 
     @classmethod
     def from_oxigraph(

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 import pyoxigraph
 
@@ -68,8 +67,7 @@ _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A token of SPARQL text: its kind (``word``, ``var``, ``iri``, ``string``, ``pname``,
     ``lang``, ``comment``, ``space`` or ``other``), its text and its offset in the query."""
 

@@ -1,0 +1,85 @@
+"""The ``ackg`` console script: a fast path for running one saved query, else the click CLI.
+
+Importing click costs more than starting Python and answering a saved query together, so the
+commonest command, ``ackg query NAME [--param KEY=VALUE]... [--format FORMAT]``, is answered
+here without it: when the arguments are exactly of that form, the library runs the query and
+prints what ``ackg query`` prints, and an error becomes the same one-line message and exit
+code. Any other argument (``--help``, another command, an unknown option, a missing value)
+goes to the full command line in :mod:`asean_customs_kg.cli`, which remains the reference:
+the tests check that both paths print the same for the same arguments.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+__all__ = ["fast_query_arguments", "main"]
+
+_FORMATS = frozenset({"table", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld"})
+
+
+def fast_query_arguments(
+    argv: Sequence[str],
+) -> tuple[str, list[str], str | None] | None:
+    """``(name, ["KEY=VALUE", ...], format)`` when ``argv`` is a plain ``query`` command that the
+    fast path answers the same way as the click command; otherwise ``None``."""
+    if len(argv) < 2 or argv[0] != "query" or argv[1].startswith("-"):
+        return None
+    name, params, fmt = argv[1], [], None
+    rest = list(argv[2:])
+    while rest:
+        option = rest.pop(0)
+        if option in ("-p", "--param") and rest:
+            params.append(rest.pop(0))
+        elif option.startswith("--param="):
+            params.append(option[len("--param=") :])
+        elif option == "--format" and rest and rest[0] in _FORMATS:
+            fmt = rest.pop(0)
+        elif option.startswith("--format=") and option[len("--format=") :] in _FORMATS:
+            fmt = option[len("--format=") :]
+        else:
+            return None
+    if any("=" not in param or param.startswith("-") for param in params):
+        return None
+    return name, params, fmt
+
+
+def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
+    from .errors import AckgError
+
+    try:
+        from .formats import format_result
+        from .queries import default_backend, get_query, run_query
+
+        query = get_query(name)
+        values = {}
+        for item in params:
+            key, _, value = item.partition("=")
+            values[key.strip()] = value
+        result = run_query(query, values, backend=default_backend())
+        sys.stdout.write(format_result(result, fmt, query.prefixes))
+        sys.stdout.flush()
+    except AckgError as error:
+        sys.stderr.write(f"ackg: error: {error}\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("ackg: error: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script: exits with the command's exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    fast = fast_query_arguments(args)
+    if fast is not None and all(key.strip() for key, _, _ in (p.partition("=") for p in fast[1])):
+        sys.exit(_run_fast(*fast))
+    from .cli import main as click_main
+
+    click_main.main(args, prog_name="ackg")
