@@ -81,6 +81,8 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 _HEADER_LINE = re.compile(r"#\+ ?(.*)")
 _KEY_VALUE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
 _ITEM = re.compile(r"\s+-\s*(.*)")
+# pyoxigraph's query errors read "error at LINE:COLUMN: message" (or a range).
+_ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)", re.DOTALL)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
     "integer": (re.compile(r"[+-]?\d+"), "an integer such as 3"),
@@ -158,10 +160,12 @@ class EmbeddedBackend:
             answer = self.store.query(text)
             return Result.from_oxigraph(answer)
         except SyntaxError as error:
-            message = re.sub(r"^(?:error|Parser error)[^:]*:\s*", "", error.msg or str(error))
-            raise QuerySyntaxError(
-                f"invalid SPARQL: {message}", error.lineno, error.offset
-            ) from error
+            message = error.msg or str(error)
+            line, column = error.lineno, error.offset
+            where = _ENGINE_POSITION.match(message)
+            if where is not None:
+                line, column, message = int(where[1]), int(where[2]), where[3]
+            raise QuerySyntaxError(f"invalid SPARQL: {message}", line, column) from error
         except (RuntimeError, OSError, ValueError) as error:
             raise UsageError(f"the query failed: {error}") from error
 
