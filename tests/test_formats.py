@@ -1,0 +1,151 @@
+"""Output formats, checked against their standards by reading them back.
+
+SPARQL 1.1 Query Results JSON and TSV are read back with pyoxigraph's results parser, CSV with
+Python's csv module (RFC 4180), RDF with pyoxigraph's RDF parsers; each must give back the
+same terms (CSV keeps only the plain values, as the standard says).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph
+import pytest
+
+from asean_customs_kg.errors import UsageError
+from asean_customs_kg.formats import format_records, format_result
+from asean_customs_kg.queries import run_query
+from asean_customs_kg.results import Result
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# A result with every kind of term and awkward text: quotes, commas, tabs, newlines, pipes.
+TRICKY = Result(
+    "select",
+    variables=["iri", "text", "tagged", "number", "date", "blank", "unbound"],
+    solutions=[
+        (
+            pyoxigraph.NamedNode("https://example.org/a?b=c,d"),
+            pyoxigraph.Literal('say "hi",\tthen\nleave | now \\ ok'),
+            pyoxigraph.Literal("Siem Reap", language="en"),
+            pyoxigraph.Literal("15", datatype=pyoxigraph.NamedNode(XSD + "integer")),
+            pyoxigraph.Literal("2006-06-06", datatype=pyoxigraph.NamedNode(XSD + "date")),
+            pyoxigraph.BlankNode("b0"),
+            None,
+        ),
+        (pyoxigraph.NamedNode("urn:x"), pyoxigraph.Literal(""), None, None, None, None, None),
+    ],
+)
+
+
+def _solutions(text: str, fmt: pyoxigraph.QueryResultsFormat) -> list[tuple[object, ...]]:
+    parsed = pyoxigraph.parse_query_results(text, fmt)
+    assert isinstance(parsed, pyoxigraph.QuerySolutions)
+    names = [variable.value for variable in parsed.variables]
+    return [tuple(solution[name] for name in names) for solution in parsed]
+
+
+def test_json_is_sparql_results_json() -> None:
+    text = format_result(TRICKY, "json")
+    document = json.loads(text)
+    assert document["head"] == {"vars": TRICKY.variables}
+    first = document["results"]["bindings"][0]
+    assert first["iri"] == {"type": "uri", "value": "https://example.org/a?b=c,d"}
+    assert first["tagged"] == {"type": "literal", "value": "Siem Reap", "xml:lang": "en"}
+    assert first["number"] == {"type": "literal", "value": "15", "datatype": XSD + "integer"}
+    assert first["blank"] == {"type": "bnode", "value": "b0"}
+    assert "unbound" not in first
+    assert "datatype" not in first["text"]
+    assert _solutions(text, pyoxigraph.QueryResultsFormat.JSON) == [
+        tuple(pyoxigraph.BlankNode("b0") if isinstance(t, pyoxigraph.BlankNode) else t for t in row)
+        for row in TRICKY.solutions
+    ]
+
+
+def test_tsv_is_sparql_results_tsv() -> None:
+    text = format_result(TRICKY, "tsv")
+    lines = text.split("\n")
+    assert lines[0] == "?iri\t?text\t?tagged\t?number\t?date\t?blank\t?unbound"
+    assert "\r" not in text
+    assert lines[1].split("\t")[3] == "15"  # integers in their short form
+    parsed = _solutions(text, pyoxigraph.QueryResultsFormat.TSV)
+    assert [row[:5] for row in parsed] == [row[:5] for row in TRICKY.solutions]
+    assert parsed[0][6] is None
+
+
+def test_csv_is_sparql_results_csv() -> None:
+    text = format_result(TRICKY, "csv")
+    assert text.endswith("\r\n")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == TRICKY.variables
+    assert rows[1] == [
+        "https://example.org/a?b=c,d",
+        'say "hi",\tthen\nleave | now \\ ok',
+        "Siem Reap",
+        "15",
+        "2006-06-06",
+        "_:b0",
+        "",
+    ]
+    assert rows[2] == ["urn:x", "", "", "", "", "", ""]
+
+
+def test_table_and_markdown_keep_one_line_per_row() -> None:
+    table = format_result(TRICKY, "table").splitlines()
+    assert len(table) == 4
+    assert table[0].split() == TRICKY.variables
+    markdown = format_result(TRICKY, "md").splitlines()
+    assert len(markdown) == 4
+    assert markdown[0] == "| iri | text | tagged | number | date | blank | unbound |"
+    assert "leave \\| now" in markdown[2]
+    assert markdown[2].count(" | ") == 6
+
+
+def test_tables_shorten_iris_with_the_querys_prefixes() -> None:
+    result = run_query("reports-to")
+    table = format_result(result, "table", {"body": "https://w3id.org/asean-customs-kg/id/body/"})
+    assert "body:swg-acts" in table
+    assert "https://" not in table
+
+
+def test_ask() -> None:
+    yes = Result("ask", boolean=True)
+    assert json.loads(format_result(yes, "json")) == {"head": {}, "boolean": True}
+    assert format_result(yes, "table") == "true\n"
+    assert format_result(Result("ask", boolean=False), "csv") == "false\n"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"),
+    [
+        ("ttl", pyoxigraph.RdfFormat.TURTLE),
+        ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
+        ("jsonld", pyoxigraph.RdfFormat.JSON_LD),
+    ],
+)
+def test_graph_results_are_rdf(fmt: str, rdf_format: pyoxigraph.RdfFormat) -> None:
+    result = run_query("resource-description", resource="CCC")
+    text = format_result(result, fmt, {"skos": "http://www.w3.org/2004/02/skos/core#"})
+    parsed = {quad.triple for quad in pyoxigraph.parse(text, format=rdf_format)}
+    assert parsed == set(result.triples)
+    assert len(parsed) > 5
+
+
+def test_a_format_that_does_not_fit_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as caught:
+        format_result(run_query("reports-to"), "ttl")
+    assert str(caught.value) == (
+        "this query returns a table, which cannot be written as ttl; "
+        "use --format table, csv, tsv, json, md"
+    )
+    with pytest.raises(UsageError, match="returns RDF"):
+        format_result(run_query("resource-description", resource="CCC"), "csv")
+
+
+def test_records() -> None:
+    rows = [["a,b", 'say "x"'], ["c", "d"]]
+    assert format_records(["x", "y"], rows, "csv") == 'x,y\r\n"a,b","say ""x"""\r\nc,d\r\n'
+    assert json.loads(format_records(["x", "y"], rows, "json"))[0] == {"x": "a,b", "y": 'say "x"'}
+    assert format_records(["x", "y"], rows, "tsv").splitlines()[0] == "x\ty"
