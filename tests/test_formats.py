@@ -149,3 +149,30 @@ def test_records() -> None:
     assert format_records(["x", "y"], rows, "csv") == 'x,y\r\n"a,b","say ""x"""\r\nc,d\r\n'
     assert json.loads(format_records(["x", "y"], rows, "json"))[0] == {"x": "a,b", "y": 'say "x"'}
     assert format_records(["x", "y"], rows, "tsv").splitlines()[0] == "x\ty"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("tsv", "text/tab-separated-values; charset=utf-8"),
+        ("ttl", "text/turtle"),
+        ("nt", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+    ],
+)
+def test_a_servers_response_reads_back_into_the_same_result(fmt: str, media_type: str) -> None:
+    query = "resource-description" if fmt in ("ttl", "nt", "jsonld") else "reports-to"
+    result = (
+        run_query(query, resource="CCC") if query == "resource-description" else run_query(query)
+    )
+    back = Result.from_response(format_result(result, fmt).encode("utf-8"), media_type)
+    assert back.form == result.form
+    assert back.variables == result.variables
+    assert back.solutions == result.solutions
+    assert set(back.triples) == set(result.triples)
+
+
+def test_an_unknown_response_type_is_refused() -> None:
+    with pytest.raises(ValueError, match="text/html"):
+        Result.from_response(b"<html/>", "text/html")

@@ -45,6 +45,18 @@ _INTEGERS = frozenset(
     )
 )
 _YEAR = re.compile(r"-?\d{4,}")
+_RESULTS_MEDIA = {
+    "application/sparql-results+json": "JSON",
+    "application/json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "text/tab-separated-values": "TSV",
+}
+_RDF_MEDIA = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON_LD",
+}
 
 
 def to_python(term: Term | None) -> Any:
@@ -133,6 +145,28 @@ class Result:
             rows = [tuple(solution[name] for name in names) for solution in answer]
             return cls("select", variables=names, solutions=rows)
         return cls("graph", triples=list(answer))
+
+    @classmethod
+    def from_response(cls, body: bytes, media_type: str) -> Result:
+        """Reads a SPARQL protocol response: ``body`` served as ``media_type`` (SPARQL results
+        JSON, XML or TSV for SELECT/ASK; Turtle, N-Triples, RDF/XML or JSON-LD for graphs).
+
+        Raises :class:`ValueError` for another media type and :class:`SyntaxError` for a body
+        that does not parse.
+        """
+        kind = media_type.split(";")[0].strip().lower()
+        results = _RESULTS_MEDIA.get(kind)
+        if results is not None:
+            return cls.from_oxigraph(
+                pyoxigraph.parse_query_results(
+                    body, getattr(pyoxigraph.QueryResultsFormat, results)
+                )
+            )
+        rdf = _RDF_MEDIA.get(kind)
+        if rdf is not None:
+            quads = pyoxigraph.parse(body, format=getattr(pyoxigraph.RdfFormat, rdf))
+            return cls("graph", triples=[quad.triple for quad in quads])
+        raise ValueError(f"cannot read a SPARQL response of type {kind!r}")
 
     def __len__(self) -> int:
         """The number of rows (or triples; 1 for a boolean)."""
