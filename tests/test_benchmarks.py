@@ -1,0 +1,145 @@
+"""The scale benchmarks' synthetic graph: deterministic, of the asked size, valid, and of the same
+shape as the project's data (every saved query finds rows in it). No timing is asserted here."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from asean_customs_kg.graph import load_rdflib
+from helpers import REPO
+
+BENCHMARKS = REPO / "benchmarks"
+
+
+def _module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"ackg_bench_{name}", BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@cache
+def _generate() -> ModuleType:
+    return _module("generate")
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((directory / "data").glob("*.ttl"))}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    directory = tmp_path_factory.mktemp("bench") / "3000"
+    manifest: dict[str, Any] = _generate().generate(directory, 3000, seed=7)
+    return directory, manifest
+
+
+def test_same_seed_same_bytes_other_seed_other_graph(tmp_path: Path) -> None:
+    generate = _generate().generate
+    generate(tmp_path / "a", 2000, seed=3)
+    generate(tmp_path / "b", 2000, seed=3)
+    generate(tmp_path / "c", 2000, seed=4)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert _files(tmp_path / "a") != _files(tmp_path / "c")
+
+
+def test_size_is_the_count_of_distinct_triples(small: tuple[Path, dict[str, Any]]) -> None:
+    directory, manifest = small
+    graph = load_rdflib(sorted((directory / "data").glob("*.ttl")))
+    assert len(graph) == manifest["triples"]
+    assert 3000 <= manifest["triples"] < 3000 * 1.5
+    assert manifest["communities"] >= 2
+    on_disk = json.loads((directory / "benchmark.json").read_text(encoding="utf-8"))
+    assert on_disk == manifest
+
+
+def test_the_directory_works_as_a_project_home(small: tuple[Path, dict[str, Any]]) -> None:
+    directory, _ = small
+    assert (directory / "ontology" / "shapes.ttl").is_file()
+    assert sorted(p.name for p in (directory / "queries").glob("*.rq")) == sorted(
+        p.name for p in (REPO / "queries").glob("*.rq")
+    )
+
+
+def test_conforms_to_the_shapes_without_warnings(small: tuple[Path, dict[str, Any]]) -> None:
+    import pyshacl
+
+    directory, _ = small
+    data = load_rdflib(sorted((directory / "data").glob("*.ttl")))
+    ontology = load_rdflib([REPO / "ontology" / "ontology.ttl", REPO / "ontology" / "imports.ttl"])
+    shapes = load_rdflib([REPO / "ontology" / "shapes.ttl"])
+    conforms, _report, text = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=False
+    )
+    assert conforms, text
+
+
+def test_a_broken_copy_does_not_conform(small: tuple[Path, dict[str, Any]]) -> None:
+    """Negative control: the validation above can fail on this graph."""
+    import pyshacl
+    from rdflib import Literal, URIRef
+
+    directory, _ = small
+    data = load_rdflib(sorted((directory / "data").glob("*.ttl")))
+    skos_notation = URIRef("http://www.w3.org/2004/02/skos/core#notation")
+    wg = URIRef("https://w3id.org/asean-customs-kg/id/body/c2-wg1")
+    data.set((wg, skos_notation, Literal("CCC-C1")))
+    ontology = load_rdflib([REPO / "ontology" / "ontology.ttl", REPO / "ontology" / "imports.ttl"])
+    shapes = load_rdflib([REPO / "ontology" / "shapes.ttl"])
+    conforms, _report, text = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none"
+    )
+    assert not conforms
+    assert "share the acronym" in text
+
+
+def test_consistent_under_owl_rl(small: tuple[Path, dict[str, Any]]) -> None:
+    """As tests/test_ontology.py does for the project's data (owl:hasKey left out there too)."""
+    import owlrl
+    from rdflib import OWL, Namespace
+
+    directory, _ = small
+    graph = load_rdflib(
+        [
+            REPO / "ontology" / "ontology.ttl",
+            REPO / "ontology" / "imports.ttl",
+            *sorted((directory / "data").glob("*.ttl")),
+        ]
+    )
+    graph.remove((None, OWL.hasKey, None))
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(graph)
+    errors = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
+    assert list(graph.objects(None, errors.error)) == []
+    assert [s for s in graph.subjects(None, OWL.Nothing) if s != OWL.Nothing] == []
+
+
+def test_every_saved_query_finds_rows(small: tuple[Path, dict[str, Any]]) -> None:
+    """The graph has the shape the saved queries ask about, and the manifest's parameters name
+    resources of it."""
+    from asean_customs_kg.queries import EmbeddedBackend, list_queries, run_query
+
+    directory, manifest = small
+    paths = [
+        REPO / "ontology" / "ontology.ttl",
+        REPO / "ontology" / "imports.ttl",
+        *sorted((directory / "data").glob("*.ttl")),
+    ]
+    backend = EmbeddedBackend(paths)
+    empty = []
+    for query in list_queries():
+        result = run_query(query, manifest["params"].get(query.name, {}), backend=backend)
+        if not (result.solutions or result.triples):
+            empty.append(query.name)
+    assert empty == []
