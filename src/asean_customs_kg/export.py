@@ -1,0 +1,335 @@
+"""The release of the graph: the ontology, the shapes and the data in named graphs, with a
+VoID/DCAT description of the dataset, written deterministically in one of five RDF formats.
+
+The release is a dataset of four named graphs (:data:`GRAPHS`): the OWL ontology, the SHACL
+shapes, the instance data, and a description of the dataset (title, description, version,
+licence, the source documents, the named graphs and the number of triples in each). Quad
+formats (``nq``, ``trig``, ``jsonld``) keep the graphs apart; triple formats (``ttl``, ``nt``)
+merge them into one graph.
+
+Output is deterministic: the same files give byte-identical output. Blank nodes get canonical
+labels (W3C RDF Dataset Canonicalization, RDFC-1.0, as implemented by pyoxigraph), the
+statements are sorted, and nothing depends on the time or the machine. This module imports no
+rdflib.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+import pyoxigraph
+
+from . import __version__, resources
+from .errors import EnvError, UsageError
+
+__all__ = [
+    "DATASET",
+    "DATA_GRAPH",
+    "DESCRIPTION_GRAPH",
+    "FORMATS",
+    "GRAPHS",
+    "ONTOLOGY_GRAPH",
+    "QUERY_GRAPHS",
+    "SHAPES_GRAPH",
+    "ExportFormat",
+    "Release",
+    "build_release",
+    "format_from_suffix",
+    "serialize",
+    "write",
+]
+
+ExportFormat: TypeAlias = Literal["ttl", "nt", "nq", "trig", "jsonld"]
+
+#: The export formats, the quad formats (which keep the named graphs) first.
+FORMATS: tuple[ExportFormat, ...] = ("trig", "nq", "jsonld", "ttl", "nt")
+
+_RDF_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
+    "ttl": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "nq": pyoxigraph.RdfFormat.N_QUADS,
+    "trig": pyoxigraph.RdfFormat.TRIG,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+}
+_QUAD_FORMATS = frozenset({"nq", "trig", "jsonld"})
+_SUFFIXES: dict[str, ExportFormat] = {
+    ".ttl": "ttl",
+    ".nt": "nt",
+    ".nq": "nq",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
+
+_BASE = "https://w3id.org/asean-customs-kg/"
+#: The dataset that the description describes.
+DATASET = _BASE + "dataset"
+#: The named graph of the OWL ontology (``ontology/`` without the shapes).
+ONTOLOGY_GRAPH = _BASE + "graph/ontology"
+#: The named graph of the SHACL shapes.
+SHAPES_GRAPH = _BASE + "graph/shapes"
+#: The named graph of the instance data (``data/``).
+DATA_GRAPH = _BASE + "graph/data"
+#: The named graph of the VoID/DCAT description of the dataset.
+DESCRIPTION_GRAPH = _BASE + "graph/description"
+#: Every named graph of a release, in the order they are written.
+GRAPHS: tuple[str, ...] = (DESCRIPTION_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH)
+#: The graphs that saved queries run on (the query dataset's default graph): the ontology and
+#: the data, as in the embedded engine.
+QUERY_GRAPHS: tuple[str, ...] = (ONTOLOGY_GRAPH, DATA_GRAPH)
+
+_TITLES = {
+    ONTOLOGY_GRAPH: "The OWL ontology",
+    SHAPES_GRAPH: "The SHACL shapes",
+    DATA_GRAPH: "The instance data",
+    DESCRIPTION_GRAPH: "This description of the dataset",
+}
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DCT = "http://purl.org/dc/terms/"
+_DCAT = "http://www.w3.org/ns/dcat#"
+_VOID = "http://rdfs.org/ns/void#"
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_ACK = _BASE + "ontology#"
+_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+_CREATOR = "ASEAN Customs Knowledge Graph contributors"
+_TITLE = "ASEAN Customs Knowledge Graph"
+_DESCRIPTION = (
+    "A knowledge graph of ASEAN Customs: its sectoral bodies and their reporting lines, the "
+    "meetings and decisions that created them, its Strategic Plans of Customs Development and "
+    "its partnerships, with the OWL ontology and the SHACL shapes that describe it. Every fact "
+    "names its source document."
+)
+_EXTRA_PREFIXES = {"void": _VOID, "sd": _SD, "dcat": _DCAT, "dct": _DCT}
+
+
+def _iri(value: str) -> pyoxigraph.NamedNode:
+    return pyoxigraph.NamedNode(value)
+
+
+class Release:
+    """The graph as released: for each named graph of :data:`GRAPHS`, its triples, sorted, with
+    canonical blank-node labels; and the prefixes of the source files (for Turtle and TriG)."""
+
+    __slots__ = ("graphs", "prefixes")
+
+    def __init__(
+        self, graphs: Mapping[str, Sequence[pyoxigraph.Triple]], prefixes: Mapping[str, str]
+    ) -> None:
+        self.graphs: dict[str, list[pyoxigraph.Triple]] = {
+            name: list(triples) for name, triples in graphs.items()
+        }
+        self.prefixes: dict[str, str] = dict(prefixes)
+
+    def __repr__(self) -> str:
+        return f"<Release {len(self)} triples in {len(self.graphs)} graphs>"
+
+    def __len__(self) -> int:
+        """The number of triples in all the graphs."""
+        return sum(len(triples) for triples in self.graphs.values())
+
+    def counts(self) -> dict[str, int]:
+        """The number of triples in each named graph."""
+        return {name: len(triples) for name, triples in self.graphs.items()}
+
+    def quads(self) -> Iterator[pyoxigraph.Quad]:
+        """Every statement as a quad in its named graph, graph by graph."""
+        for name, triples in self.graphs.items():
+            graph = _iri(name)
+            for triple in triples:
+                yield pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def _triples(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
+    return [
+        quad.triple for quad in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    ]
+
+
+def _prefixes(paths: Iterable[Path]) -> dict[str, str]:
+    """The ``@prefix`` declarations of the files; a name declared differently twice is dropped."""
+    found: dict[str, str] = {}
+    clashes: set[str] = set()
+    for path in paths:
+        parser = pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE)
+        for _ in parser:
+            pass
+        for name, iri in parser.prefixes.items():
+            if found.setdefault(name, iri) != iri:
+                clashes.add(name)
+    return {name: iri for name, iri in sorted(found.items()) if name not in clashes}
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def _vocabularies(triples: Iterable[pyoxigraph.Triple]) -> list[str]:
+    """The namespaces of the properties and classes that ``triples`` use."""
+    found: set[str] = set()
+    for triple in triples:
+        found.add(_namespace(triple.predicate.value))
+        if triple.predicate.value == _RDF + "type" and isinstance(
+            triple.object, pyoxigraph.NamedNode
+        ):
+            found.add(_namespace(triple.object.value))
+    return sorted(found)
+
+
+def _source_documents(data: pyoxigraph.Store) -> list[str]:
+    answer = data.query(f"SELECT DISTINCT ?document WHERE {{ ?document a <{_ACK}SourceDocument> }}")
+    assert isinstance(answer, pyoxigraph.QuerySolutions)
+    return sorted(
+        row["document"].value for row in answer if isinstance(row["document"], pyoxigraph.NamedNode)
+    )
+
+
+def describe(
+    counts: Mapping[str, int], sources: Sequence[str], vocabularies: Sequence[str]
+) -> list[pyoxigraph.Triple]:
+    """The VoID/DCAT description of a release whose other graphs hold ``counts`` triples.
+
+    The description counts its own triples too: the count is one statement whatever its value.
+    """
+    dataset = _iri(DATASET)
+    description: list[pyoxigraph.Triple] = []
+
+    def say(subject: pyoxigraph.NamedNode, predicate: str, obj: pyoxigraph.NamedNode) -> None:
+        description.append(pyoxigraph.Triple(subject, _iri(predicate), obj))
+
+    def text(subject: pyoxigraph.NamedNode, predicate: str, value: str) -> None:
+        literal = pyoxigraph.Literal(value, language="en")
+        description.append(pyoxigraph.Triple(subject, _iri(predicate), literal))
+
+    def number(subject: pyoxigraph.NamedNode, predicate: str, value: int) -> None:
+        literal = pyoxigraph.Literal(str(value), datatype=_iri(_XSD + "integer"))
+        description.append(pyoxigraph.Triple(subject, _iri(predicate), literal))
+
+    say(dataset, _RDF + "type", _iri(_DCAT + "Dataset"))
+    say(dataset, _RDF + "type", _iri(_VOID + "Dataset"))
+    text(dataset, _DCT + "title", _TITLE)
+    text(dataset, _DCT + "description", _DESCRIPTION)
+    description.append(
+        pyoxigraph.Triple(dataset, _iri(_DCAT + "version"), pyoxigraph.Literal(__version__))
+    )
+    description.append(
+        pyoxigraph.Triple(dataset, _iri(_OWL + "versionInfo"), pyoxigraph.Literal(__version__))
+    )
+    description.append(
+        pyoxigraph.Triple(dataset, _iri(_DCT + "creator"), pyoxigraph.Literal(_CREATOR))
+    )
+    say(dataset, _DCT + "license", _iri(_LICENSE))
+    description.append(
+        pyoxigraph.Triple(dataset, _iri(_VOID + "uriSpace"), pyoxigraph.Literal(_BASE + "id/"))
+    )
+    for source in sources:
+        say(dataset, _DCT + "source", _iri(source))
+    for vocabulary in vocabularies:
+        say(dataset, _VOID + "vocabulary", _iri(vocabulary))
+    for name in GRAPHS:
+        graph = _iri(name)
+        say(dataset, _VOID + "subset", graph)
+        say(graph, _RDF + "type", _iri(_VOID + "Dataset"))
+        say(graph, _RDF + "type", _iri(_SD + "NamedGraph"))
+        say(graph, _SD + "name", graph)
+        text(graph, _DCT + "title", _TITLES[name])
+        if name != DESCRIPTION_GRAPH:
+            number(graph, _VOID + "triples", counts.get(name, 0))
+    own = len(description) + 2  # and the two void:triples statements added below
+    number(_iri(DESCRIPTION_GRAPH), _VOID + "triples", own)
+    number(dataset, _VOID + "triples", sum(counts.values()) + own)
+    return description
+
+
+def _sort_key(triple: pyoxigraph.Triple) -> tuple[str, str, str]:
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
+
+
+def build_release(
+    ontology: Sequence[Path] | None = None,
+    shapes: Sequence[Path] | None = None,
+    data: Sequence[Path] | None = None,
+) -> Release:
+    """Reads the project's files (or the given ones) into a :class:`Release`.
+
+    Raises :class:`~asean_customs_kg.errors.DataError` (with file, line and column) for a
+    syntax error and :class:`~asean_customs_kg.errors.EnvError` for an unreadable file.
+    """
+    from .graph import load_oxigraph
+
+    groups = {
+        ONTOLOGY_GRAPH: list(resources.ontology_files() if ontology is None else ontology),
+        SHAPES_GRAPH: list(resources.shapes_files() if shapes is None else shapes),
+        DATA_GRAPH: list(resources.data_files() if data is None else data),
+    }
+    stores = {name: load_oxigraph(paths) for name, paths in groups.items()}
+    triples = {name: _triples(store) for name, store in stores.items()}
+    description = describe(
+        {name: len(found) for name, found in triples.items()},
+        _source_documents(stores[DATA_GRAPH]),
+        _vocabularies(triples[DATA_GRAPH]),
+    )
+    dataset = pyoxigraph.Dataset()
+    for name, found in [(DESCRIPTION_GRAPH, description), *triples.items()]:
+        graph = _iri(name)
+        for triple in found:
+            dataset.add(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    graphs = {
+        name: sorted(
+            (quad.triple for quad in dataset.quads_for_graph_name(_iri(name))), key=_sort_key
+        )
+        for name in GRAPHS
+    }
+    prefixes = _prefixes([path for paths in groups.values() for path in paths])
+    for name, iri in _EXTRA_PREFIXES.items():
+        if prefixes.get(name, iri) == iri:
+            prefixes[name] = iri
+    return Release(graphs, dict(sorted(prefixes.items())))
+
+
+def format_from_suffix(path: str | Path) -> ExportFormat | None:
+    """The export format that a file name's suffix implies, if any."""
+    return _SUFFIXES.get(Path(path).suffix.lower())
+
+
+def serialize(release: Release, fmt: ExportFormat = "trig") -> bytes:
+    """The release in ``fmt``: ``trig``, ``nq`` or ``jsonld`` keep the named graphs; ``ttl`` and
+    ``nt`` merge them into one graph. The same release always gives the same bytes."""
+    if fmt not in _RDF_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    rdf_format = _RDF_FORMATS[fmt]
+    prefixes = release.prefixes if fmt in ("ttl", "trig") else None
+    statements: list[pyoxigraph.Quad] | list[pyoxigraph.Triple]
+    if fmt in _QUAD_FORMATS:
+        statements = list(release.quads())
+    else:
+        merged = {triple for triples in release.graphs.values() for triple in triples}
+        statements = sorted(merged, key=_sort_key)
+    output = pyoxigraph.serialize(statements, format=rdf_format, prefixes=prefixes)
+    assert output is not None
+    if fmt == "jsonld":
+        # pyoxigraph writes one line; indent it so that diffs of releases are readable.
+        output = (json.dumps(json.loads(output), indent=2, ensure_ascii=False) + "\n").encode()
+    return output
+
+
+def write(release: Release, fmt: ExportFormat, path: str | Path) -> int:
+    """Writes the release to ``path`` (replacing the file whole: a failure leaves no partial
+    file); returns the number of bytes written. Raises :class:`EnvError` when it cannot."""
+    target = Path(path)
+    output = serialize(release, fmt)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(output)
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise EnvError(f"{path}: cannot write the file: {error.strerror or error}") from error
+    return len(output)

@@ -1,0 +1,431 @@
+"""Triplestores: loading a release into an on-disk store or a SPARQL 1.1 server, and running
+queries on them.
+
+Two targets, one procedure (:func:`load_store`, :func:`load_endpoint`):
+
+1. drop what an interrupted earlier load left in the temporary graphs;
+2. send every named graph of the release, in chunks, to a temporary graph of its own
+   (``.../graph/loading/<name>``), reporting progress after each chunk; the statements that
+   share a blank node go in the same chunk, since a blank node means one node only within
+   one request;
+3. read back the number of triples in each temporary graph and stop, with the targets untouched,
+   if any differs from what was sent;
+4. replace every target graph by its temporary graph in ONE update request (``DROP SILENT
+   GRAPH <g>; MOVE <tmp> TO <g>``...), which the store applies as one transaction;
+5. read back the number of triples in each target graph and fail if it differs.
+
+So a failure before step 4 (server down, dropped connection, HTTP error, timeout, Ctrl-C, a
+killed process) leaves the previous contents of the target graphs as they were, and loading
+the same release twice gives the same graphs.
+
+:class:`StoreBackend` and :class:`EndpointBackend` run the saved queries (the
+:class:`~asean_customs_kg.queries.Backend` protocol) with the ontology and data graphs as the
+query's default graph and every graph of the release as named graphs, so that queries without
+``GRAPH`` clauses see what the embedded engine sees and nothing else (Virtuoso's system
+triples, other datasets on the same server). This module does not import rdflib.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph
+
+from .endpoints import DEFAULT_TIMEOUT, Credentials, Endpoint
+from .errors import EnvError, UsageError
+from .export import GRAPHS, QUERY_GRAPHS, Release
+from .results import Result
+from .sparqltext import BindableTerm, bind_values
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "TEMPORARY_GRAPH_BASE",
+    "EndpointBackend",
+    "LoadInterrupted",
+    "LoadReport",
+    "Progress",
+    "StoreBackend",
+    "chunks",
+    "load_endpoint",
+    "load_store",
+    "query_url_for",
+    "temporary_graph",
+]
+
+#: Triples sent per request (or per store transaction) while loading.
+DEFAULT_CHUNK_SIZE = 5000
+#: Where the temporary graphs of a load live.
+TEMPORARY_GRAPH_BASE = "https://w3id.org/asean-customs-kg/graph/loading/"
+
+#: Called after each chunk with the number of triples sent so far and the total.
+Progress = Callable[[int, int], None]
+
+_COUNT = "SELECT ?graph (COUNT(*) AS ?triples) WHERE {{ VALUES ?graph {{ {graphs} }} GRAPH ?graph {{ ?s ?p ?o }} }} GROUP BY ?graph"  # noqa: E501
+
+
+def temporary_graph(graph: str) -> str:
+    """The temporary graph that a load fills before it replaces ``graph``."""
+    return TEMPORARY_GRAPH_BASE + graph.rstrip("/").rsplit("/", 1)[-1]
+
+
+class LoadInterrupted(EnvError):
+    """The user interrupted a load (Ctrl-C) before it replaced anything."""
+
+    exit_code = 130
+
+
+class LoadReport:
+    """What a load did: the target (a path or a URL), the number of triples read back from each
+    graph (equal to what was sent), and the number of chunks sent."""
+
+    __slots__ = ("chunks", "counts", "target")
+
+    def __init__(self, target: str, counts: Mapping[str, int], chunks: int) -> None:
+        self.target = target
+        self.counts = dict(counts)
+        self.chunks = chunks
+
+    def __repr__(self) -> str:
+        return f"<LoadReport {self.total} triples into {self.target}>"
+
+    @property
+    def total(self) -> int:
+        """The number of triples in all the graphs."""
+        return sum(self.counts.values())
+
+
+def chunks(
+    triples: Sequence[pyoxigraph.Triple], size: int = DEFAULT_CHUNK_SIZE
+) -> Iterator[list[pyoxigraph.Triple]]:
+    """``triples`` in chunks of about ``size``, in order, keeping the triples that share a blank
+    node (directly or through other blank nodes) in one chunk. A group larger than ``size``
+    makes a chunk of its own."""
+    if size < 1:
+        raise UsageError(f"the chunk size must be at least 1, got {size}")
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for triple in triples:
+        nodes = [
+            term.value
+            for term in (triple.subject, triple.object)
+            if isinstance(term, pyoxigraph.BlankNode)
+        ]
+        for other in nodes[1:]:
+            parent[find(other)] = find(nodes[0])
+    groups: dict[str, list[pyoxigraph.Triple]] = {}
+    order: list[str | pyoxigraph.Triple] = []
+    for triple in triples:
+        node = next(
+            (
+                term.value
+                for term in (triple.subject, triple.object)
+                if isinstance(term, pyoxigraph.BlankNode)
+            ),
+            None,
+        )
+        if node is None:
+            order.append(triple)
+            continue
+        root = find(node)
+        if root not in groups:
+            groups[root] = []
+            order.append(root)
+        groups[root].append(triple)
+    chunk: list[pyoxigraph.Triple] = []
+    for item in order:
+        group = groups[item] if isinstance(item, str) else [item]
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk.extend(group)
+    if chunk:
+        yield chunk
+
+
+def _iri_list(graphs: Iterable[str]) -> str:
+    return " ".join(f"<{graph}>" for graph in graphs)
+
+
+def _counts(result: Result, graphs: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(graphs, 0)
+    for graph, number in result.solutions:
+        if graph is not None and number is not None and graph.value in counts:
+            counts[graph.value] = int(number.value)
+    return counts
+
+
+def _swap(counts: Mapping[str, int]) -> str:
+    """One update replacing each graph by its temporary graph (an empty one: dropped)."""
+    operations = []
+    for graph, triples in counts.items():
+        operations.append(f"DROP SILENT GRAPH <{graph}>")
+        if triples:
+            operations.append(f"MOVE <{temporary_graph(graph)}> TO <{graph}>")
+    return " ;\n".join(operations)
+
+
+def _check(what: str, sent: Mapping[str, int], found: Mapping[str, int], after: str) -> None:
+    for graph, expected in sent.items():
+        if found.get(graph, 0) != expected:
+            raise EnvError(
+                f"{what} holds {found.get(graph, 0)} triples in <{graph}> {after}, but "
+                f"{expected} were sent"
+            )
+
+
+# --- the embedded, on-disk store ---
+
+
+def _open_store(path: Path, *, create: bool) -> pyoxigraph.Store:
+    if not create and not (path / "CURRENT").is_file():
+        raise EnvError(
+            f"{path}: no Oxigraph store there; create one with 'ackg load --store {path}'"
+        )
+    if create and path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
+        raise UsageError(
+            f"{path}: the directory is not empty and holds no Oxigraph store; "
+            "give a new or empty directory, or an existing store"
+        )
+    if create and path.exists() and not path.is_dir():
+        raise UsageError(f"{path}: not a directory; give a directory for the store")
+    try:
+        return pyoxigraph.Store(str(path)) if create else pyoxigraph.Store.read_only(str(path))
+    except OSError as error:
+        text = str(error)
+        if "lock" in text.lower():
+            raise EnvError(
+                f"{path}: the store is in use by another process (an Oxigraph server?); "
+                "stop it and try again"
+            ) from None
+        raise EnvError(f"{path}: cannot open the store: {text.splitlines()[0][:200]}") from None
+
+
+def _store_counts(store: pyoxigraph.Store, graphs: Sequence[str]) -> dict[str, int]:
+    answer = store.query(_COUNT.format(graphs=_iri_list(graphs)))
+    return _counts(Result.from_oxigraph(answer), graphs)
+
+
+def load_store(
+    path: str | os.PathLike[str],
+    release: Release,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Loads ``release`` into the on-disk pyoxigraph store at ``path`` (created if missing),
+    replacing its graphs atomically (see the module doc). The directory can then be served by
+    ``oxigraph serve --location PATH`` of the same Oxigraph version.
+
+    Raises :class:`EnvError` when the store cannot be opened (e.g. a server holds it) or a count
+    read back differs, and :class:`UsageError` for a directory that is not a store.
+    """
+    target = Path(path)
+    store = _open_store(target, create=True)
+    try:
+        for graph in store.named_graphs():
+            if isinstance(graph, pyoxigraph.NamedNode) and graph.value.startswith(
+                TEMPORARY_GRAPH_BASE
+            ):
+                store.remove_graph(graph)
+        sent = release.counts()
+        total, done, number = len(release), 0, 0
+        for name, triples in release.graphs.items():
+            temporary = pyoxigraph.NamedNode(temporary_graph(name))
+            for chunk in chunks(triples, chunk_size):
+                store.extend(
+                    pyoxigraph.Quad(t.subject, t.predicate, t.object, temporary) for t in chunk
+                )
+                done, number = done + len(chunk), number + 1
+                if progress is not None:
+                    progress(done, total)
+        temporaries = {temporary_graph(name): count for name, count in sent.items()}
+        _check(
+            f"the store {target}",
+            temporaries,
+            _store_counts(store, list(temporaries)),
+            "after loading",
+        )
+        store.update(_swap(sent))
+        found = _store_counts(store, list(sent))
+        _check(f"the store {target}", sent, found, "after the load")
+        store.flush()
+        return LoadReport(str(target), found, number)
+    except OSError as error:
+        raise EnvError(
+            f"{target}: the load failed, the previous contents of the graphs are intact: "
+            f"{str(error)[:200]}"
+        ) from None
+    except KeyboardInterrupt:
+        raise LoadInterrupted(
+            f"the load into {target} was interrupted; the previous contents of the graphs "
+            "are intact"
+        ) from None
+    finally:
+        del store
+
+
+class StoreBackend:
+    """Runs queries on an on-disk store written by :func:`load_store` (opened read-only, so an
+    Oxigraph server may hold it for writing at the same time)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._store: pyoxigraph.Store | None = None
+
+    def __repr__(self) -> str:
+        return f"<StoreBackend {self.path}>"
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        """The store, opened on first use."""
+        if self._store is None:
+            self._store = _open_store(self.path, create=False)
+        return self._store
+
+    def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
+        """Runs ``sparql`` with ``bindings`` on the project's graphs of the store."""
+        from .queries import QuerySyntaxError
+
+        text = bind_values(sparql, bindings or {})
+        try:
+            answer = self.store.query(
+                text,
+                default_graph=[pyoxigraph.NamedNode(graph) for graph in QUERY_GRAPHS],
+                named_graphs=[pyoxigraph.NamedNode(graph) for graph in GRAPHS],
+            )
+            return Result.from_oxigraph(answer)
+        except SyntaxError as error:
+            message = re.sub(r"^(?:error|Parser error)[^:]*:\s*", "", error.msg or str(error))
+            raise QuerySyntaxError(
+                f"invalid SPARQL: {message}", error.lineno, error.offset
+            ) from error
+        except (RuntimeError, OSError, ValueError) as error:
+            raise UsageError(f"the query failed: {error}") from error
+
+
+# --- SPARQL 1.1 servers ---
+
+
+def query_url_for(update_url: str) -> str:
+    """The query endpoint that usually goes with an update endpoint: ``.../update`` →
+    ``.../query`` (Oxigraph, Fuseki), ``.../statements`` → ``...`` (GraphDB, RDF4J), else the
+    same URL (Virtuoso's ``/sparql``, Fuseki's dataset URL)."""
+    base, _, query = update_url.partition("?")
+    if base.endswith("/update"):
+        base = base[: -len("update")] + "query"
+    elif base.endswith("/statements"):
+        base = base[: -len("/statements")]
+    return base + ("?" + query if query else "")
+
+
+def _endpoint_counts(endpoint: Endpoint, graphs: Sequence[str]) -> dict[str, int]:
+    return _counts(endpoint.query(_COUNT.format(graphs=_iri_list(graphs))), graphs)
+
+
+def _insert(graph: str, triples: Sequence[pyoxigraph.Triple]) -> str:
+    body = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert body is not None
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }}"
+
+
+def load_endpoint(
+    update_url: str,
+    release: Release,
+    *,
+    query_url: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    timeout: float = DEFAULT_TIMEOUT,
+    credentials: Credentials | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Loads ``release`` into a SPARQL 1.1 server through its update endpoint, replacing its
+    graphs atomically (see the module doc); counts are read back from ``query_url`` (default:
+    :func:`query_url_for`). Credentials default to the environment's.
+
+    Raises :class:`EnvError` saying what happened (server down, HTTP error, timeout, count
+    mismatch) and whether the previous contents are intact.
+    """
+    credentials = credentials or Credentials.from_environment(update_url)
+    update = Endpoint(update_url, timeout=timeout, credentials=credentials)
+    reader = Endpoint(
+        query_url or query_url_for(update_url), timeout=timeout, credentials=credentials
+    )
+    sent = release.counts()
+    temporaries = [temporary_graph(name) for name in sent]
+    cleanup = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in temporaries)
+    intact = "the previous contents of the graphs are intact"
+    try:
+        update.update(cleanup)
+        total, done, number = len(release), 0, 0
+        for name, triples in release.graphs.items():
+            for chunk in chunks(triples, chunk_size):
+                update.update(_insert(temporary_graph(name), chunk))
+                done, number = done + len(chunk), number + 1
+                if progress is not None:
+                    progress(done, total)
+        expected = {temporary_graph(name): count for name, count in sent.items()}
+        _check(
+            f"the endpoint {reader.display_url}",
+            expected,
+            _endpoint_counts(reader, temporaries),
+            "after loading",
+        )
+    except EnvError as error:
+        _drop_quietly(update, cleanup)
+        raise EnvError(f"the load failed, {intact}: {error}") from None
+    except KeyboardInterrupt:
+        _drop_quietly(update, cleanup)
+        raise LoadInterrupted(f"the load was interrupted; {intact}") from None
+    try:
+        update.update(_swap(sent))
+    except EnvError as error:
+        raise EnvError(
+            f"the final replacing request failed ({error}); the server applied it whole or "
+            "not at all: run the load again"
+        ) from None
+    found = _endpoint_counts(reader, list(sent))
+    _check(f"the endpoint {reader.display_url}", sent, found, "after the load")
+    return LoadReport(update.display_url, found, number)
+
+
+def _drop_quietly(endpoint: Endpoint, update: str) -> None:
+    """Best effort: removes the temporary graphs after a failed load."""
+    quick = Endpoint(
+        endpoint.url, timeout=min(endpoint.timeout, 5.0), credentials=endpoint.credentials
+    )
+    with contextlib.suppress(EnvError):
+        quick.update(update)
+
+
+class EndpointBackend:
+    """Runs queries on a SPARQL 1.1 server's query endpoint, on the graphs a load wrote there."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        credentials: Credentials | None = None,
+    ) -> None:
+        self.endpoint = Endpoint(url, timeout=timeout, credentials=credentials)
+
+    def __repr__(self) -> str:
+        return f"<EndpointBackend {self.endpoint.display_url}>"
+
+    def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
+        """Sends ``sparql`` with ``bindings`` bound by a VALUES block."""
+        return self.endpoint.query(
+            bind_values(sparql, bindings or {}),
+            default_graphs=QUERY_GRAPHS,
+            named_graphs=GRAPHS,
+        )
