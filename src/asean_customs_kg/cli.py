@@ -160,14 +160,64 @@ _FORMAT_HELP = (
 )
 
 
-def _backend() -> Any:
-    """The backend the query commands run on: the project's files, embedded.
+def _backend(
+    store: str | None = None, endpoint: str | None = None, timeout: float | None = None
+) -> Any:
+    """The backend the query commands run on: the project's files, embedded, or the store or
+    endpoint that ``--store`` / ``--endpoint`` name (see :func:`_target_options`).
 
     The one place to choose another backend (an on-disk store, an endpoint) from options.
     """
+    from .errors import UsageError
+
+    if store is not None and endpoint is not None:
+        raise UsageError("give --store PATH or --endpoint URL, not both")
+    if timeout is not None and endpoint is None:
+        raise UsageError("--timeout applies to --endpoint only")
+    if store is not None:
+        from .stores import StoreBackend
+
+        return StoreBackend(store)
+    if endpoint is not None:
+        from .endpoints import DEFAULT_TIMEOUT
+        from .stores import EndpointBackend
+
+        return EndpointBackend(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
     from .queries import default_backend
 
     return default_backend()
+
+
+_ENDPOINT_AUTH = (
+    "Credentials come from ACKG_ENDPOINT_TOKEN (bearer), or ACKG_ENDPOINT_USER and "
+    "ACKG_ENDPOINT_PASSWORD (basic), or a netrc entry for the host."
+)
+
+
+def _target_options(command: Any) -> Any:
+    """Adds ``--store PATH``, ``--endpoint URL`` and ``--timeout SECONDS`` to a query command
+    (owned with the export/load commands, below)."""
+    command = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        metavar="SECONDS",
+        help="With --endpoint: how long to wait for the server's answer (default 60).",
+    )(command)
+    command = click.option(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help="Run on a SPARQL 1.1 server that 'ackg load --endpoint' filled, through its "
+        "query endpoint (Oxigraph: http://HOST:7878/query). " + _ENDPOINT_AUTH,
+    )(command)
+    return click.option(
+        "--store",
+        type=click.Path(file_okay=False),
+        default=None,
+        metavar="PATH",
+        help="Run on the on-disk store that 'ackg load --store PATH' wrote.",
+    )(command)
 
 
 def _echo_result(result: Any, fmt: str | None, prefixes: Any) -> None:
@@ -221,7 +271,15 @@ def queries_command(fmt: str) -> None:
     "(any case), name or IRI.",
 )
 @click.option("--format", "fmt", type=click.Choice(_ALL_FORMATS), default=None, help=_FORMAT_HELP)
-def query_command(name: str, params: tuple[str, ...], fmt: str | None) -> None:
+@_target_options
+def query_command(
+    name: str,
+    params: tuple[str, ...],
+    fmt: str | None,
+    store: str | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = None,
+) -> None:
     """Run the saved query NAME (see 'ackg queries').
 
     \b
@@ -234,7 +292,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str | None) -> None:
     from .queries import get_query, run_query
 
     query = get_query(name)
-    result = run_query(query, _params(params), backend=_backend())
+    result = run_query(query, _params(params), backend=_backend(store, endpoint, timeout))
     _echo_result(result, fmt, query.prefixes)
 
 
@@ -246,7 +304,15 @@ def query_command(name: str, params: tuple[str, ...], fmt: str | None) -> None:
     is_flag=True,
     help="Allow SERVICE and FROM / FROM NAMED, which may reach other datasets or the network.",
 )
-def sparql_command(query: str, fmt: str | None, allow_network: bool) -> None:
+@_target_options
+def sparql_command(
+    query: str,
+    fmt: str | None,
+    allow_network: bool,
+    store: str | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = None,
+) -> None:
     """Run an ad-hoc read-only SPARQL query: QUERY is the text, a file, or - for stdin.
 
     Updates are refused; so are SERVICE and FROM unless --allow-network is given.
@@ -261,7 +327,8 @@ def sparql_command(query: str, fmt: str | None, allow_network: bool) -> None:
     from .sparqltext import prefixes_of
 
     text = read_sparql_argument(query, sys.stdin)
-    result = sparql(text, backend=_backend(), allow_network=allow_network)
+    backend = _backend(store, endpoint, timeout)
+    result = sparql(text, backend=backend, allow_network=allow_network)
     _echo_result(result, fmt, prefixes_of(text))
 
 
@@ -269,6 +336,154 @@ def sparql_command(query: str, fmt: str | None, allow_network: bool) -> None:
 
 
 # --- export / load ---
+
+_EXPORT_FORMATS = ("trig", "nq", "jsonld", "ttl", "nt")
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_EXPORT_FORMATS),
+    default=None,
+    help="trig, nq or jsonld keep the ontology, the shapes, the data and the description in "
+    "named graphs; ttl and nt merge them into one graph. Default: from the -o file's suffix "
+    "(.trig, .nq, .jsonld, .ttl, .nt), else trig.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (replaced whole) instead of standard output.",
+)
+def export_command(fmt: str | None, output: str | None) -> None:
+    """Write a release of the graph: the ontology, the shapes and the data, each in its named
+    graph, with a VoID/DCAT description of the dataset (title, version, licence, sources,
+    triples per graph). The same files always give byte-identical output.
+
+    \b
+    Examples:
+      ackg export -o dist/asean-customs-kg.trig
+      ackg export --format nt > asean-customs-kg.nt
+    """
+    from typing import cast
+
+    from . import export
+
+    chosen = fmt or (export.format_from_suffix(output) if output else None) or "trig"
+    release = export.build_release()
+    kind = cast("export.ExportFormat", chosen)
+    if output is None:
+        click.echo(export.serialize(release, kind), nl=False)
+        return
+    size = export.write(release, kind, output)
+    click.echo(
+        f"wrote {len(release)} triples in {len(release.graphs)} graphs to {output} "
+        f"({chosen}, {size} bytes)",
+        err=True,
+    )
+
+
+@main.command("load")
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="PATH",
+    help="Load into an on-disk Oxigraph store in this directory (created if missing); "
+    "'oxigraph serve --location PATH' serves it.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Load into a SPARQL 1.1 server through its update endpoint (Oxigraph: "
+    "http://HOST:7878/update). " + _ENDPOINT_AUTH,
+)
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    default=None,
+    help="With --endpoint: the query endpoint to read the counts back from. Default: "
+    ".../update becomes .../query, .../statements is dropped, else the same URL.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="Triples sent per request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --endpoint: how long to wait for each answer.",
+)
+def load_command(
+    store: str | None,
+    endpoint: str | None,
+    query_endpoint: str | None,
+    chunk_size: int,
+    timeout: float,
+) -> None:
+    """Load the graph into an on-disk store or a SPARQL 1.1 server, replacing its graphs.
+
+    The ontology, the shapes, the data and the description go to their named graphs
+    (https://w3id.org/asean-customs-kg/graph/...). The load is atomic: the graphs are
+    filled in temporary graphs, chunk by chunk, then swapped in with one update, so a
+    failure or Ctrl-C leaves the previous contents intact, and loading twice gives the same
+    state. The number of triples in each graph is then read back and checked.
+
+    \b
+    Examples:
+      ackg load --store ackg-store && oxigraph serve --location ackg-store
+      ackg load --endpoint http://localhost:7878/update
+      ACKG_ENDPOINT_USER=admin ACKG_ENDPOINT_PASSWORD=... \\
+        ackg load --endpoint http://localhost:3030/ds/update
+    """
+    import contextlib
+
+    from .errors import UsageError
+
+    if (store is None) == (endpoint is None):
+        raise UsageError("give --store PATH or --endpoint URL (one of them)")
+    if query_endpoint is not None and endpoint is None:
+        raise UsageError("--query-endpoint applies to --endpoint only")
+    from . import export, stores
+
+    release = export.build_release()
+    with contextlib.ExitStack() as stack:
+        progress = None
+        if sys.stderr.isatty():
+            bar = stack.enter_context(
+                click.progressbar(length=len(release), label="loading", file=sys.stderr)
+            )
+
+            def progress(done: int, total: int) -> None:
+                bar.update(done - bar.pos)
+
+        if store is not None:
+            report = stores.load_store(store, release, chunk_size=chunk_size, progress=progress)
+        else:
+            assert endpoint is not None
+            report = stores.load_endpoint(
+                endpoint,
+                release,
+                query_url=query_endpoint,
+                chunk_size=chunk_size,
+                timeout=timeout,
+                progress=progress,
+            )
+    for graph, count in report.counts.items():
+        click.echo(f"{count:>8}  {graph}")
+    click.echo(
+        f"loaded {report.total} triples into {report.target} in {report.chunks} chunks; "
+        "the counts were read back and match"
+    )
 
 
 # --- diagrams and docs ---

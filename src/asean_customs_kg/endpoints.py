@@ -26,8 +26,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 
-import pyoxigraph
-
 from .errors import EnvError, UsageError
 from .results import Result
 
@@ -55,21 +53,6 @@ _SELECT_TYPES = (
     "text/tab-separated-values;q=0.8"
 )
 _GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
-_RESULT_FORMATS = {
-    "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
-    "application/json": pyoxigraph.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
-    "application/xml": pyoxigraph.QueryResultsFormat.XML,
-    "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV,
-}
-_GRAPH_FORMATS = {
-    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "text/plain": pyoxigraph.RdfFormat.N_TRIPLES,
-    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
-    "application/x-turtle": pyoxigraph.RdfFormat.TURTLE,
-    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
-    "application/n-quads": pyoxigraph.RdfFormat.N_QUADS,
-}
 
 
 def check_url(url: str, what: str = "endpoint") -> str:
@@ -311,16 +294,11 @@ class Endpoint:
                     str(error).replace("failed (HTTP 400", "rejected the query (HTTP 400", 1)
                 ) from None
             raise
-        return self._result(media, body, graph_form)
+        return self._result(media, body)
 
-    def _result(self, media: str, body: bytes, graph_form: bool) -> Result:
+    def _result(self, media: str, body: bytes) -> Result:
         try:
-            if graph_form:
-                rdf_format = _GRAPH_FORMATS.get(media, pyoxigraph.RdfFormat.N_TRIPLES)
-                quads = pyoxigraph.parse(body, format=rdf_format)
-                return Result("graph", triples=[quad.triple for quad in quads])
-            results_format = _RESULT_FORMATS.get(media, pyoxigraph.QueryResultsFormat.JSON)
-            return Result.from_oxigraph(pyoxigraph.parse_query_results(body, results_format))
+            return Result.from_response(body, media)
         except (SyntaxError, ValueError, OSError) as error:
             raise EnvError(
                 f"the SPARQL endpoint {self.display_url} sent an answer that cannot be read "
