@@ -1,0 +1,219 @@
+"""Where a resource is described in the Turtle files: the file, line and column.
+
+A validation problem is about a resource (SHACL's focus node, a check's ``?this``); a person
+fixing it needs the place in the source where that resource is described, which an RDF parser
+forgets. This module finds it with a light scan of the Turtle text: a tokenizer that knows where
+strings, comments, IRIs and prefixed names begin and end, tracks ``@prefix``/``PREFIX`` and
+``@base``/``BASE`` declarations and the nesting of ``[ ]`` and ``( )``, and records for every IRI
+
+* the position of its first appearance as the *subject* of a top-level statement (where it is
+  described), and
+* the position of its first appearance anywhere (where it is used), for IRIs that are used but
+  never described, such as a misspelt reference.
+
+Blank nodes have no stable name across parsers; callers locate them through the IRI that refers
+to them (see :meth:`Locator.locate`). The scan needs a file that parses; it never raises on odd
+input and simply records less. It imports no RDF library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+__all__ = ["FileIndex", "Location", "Locator", "index_file", "index_text"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: 1-based line and column."""
+
+    path: Path
+    line: int
+    column: int
+
+
+@dataclass
+class FileIndex:
+    """The IRIs of one Turtle file: where each is first described and first used."""
+
+    path: Path
+    subjects: dict[str, tuple[int, int]] = field(default_factory=dict)
+    mentions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+)
+_PN_CHARS = _PN_CHARS_BASE + r"_0-9\-\u00b7\u0300-\u036f\u203f-\u2040"
+_LOCAL_ESCAPE = r"\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{2}"
+_PNAME = re.compile(
+    rf"(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?:"
+    rf"(?:(?:[{_PN_CHARS}:]|{_LOCAL_ESCAPE})(?:(?:[{_PN_CHARS}.:]|{_LOCAL_ESCAPE})*"
+    rf"(?:[{_PN_CHARS}:]|{_LOCAL_ESCAPE}))?)?"
+)
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n]*)
+    | (?P<iri><[^<>"{}|^`\\\s]*>)
+    | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
+    | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<directive>@(?:prefix|base)\b)
+    | (?P<sparql>(?i:PREFIX|BASE)(?=\s))
+    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<bnode>_:[^\s.;,()\[\]]*(?:\.[^\s.;,()\[\]]+)*)
+    | (?P<dtype>\^\^)
+    | (?P<punct>[.;,\[\]()])
+    """,
+    re.VERBOSE,
+)
+_WORD = re.compile(r"[^\s.;,()\[\]<>\"']+(?:\.[^\s.;,()\[\]<>\"']+)*")
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """Yields ``(kind, text, line, column)``; kinds as in :data:`_TOKEN`, plus ``pname``,
+    ``word`` (numbers, ``a``, ``true``...) and ``other``."""
+    line, line_start, index = 1, 0, 0
+    while index < len(text):
+        match = _TOKEN.match(text, index)
+        kind: str
+        if match is not None and match.lastgroup is not None:
+            kind, value = match.lastgroup, match.group()
+        else:
+            pname = _PNAME.match(text, index)
+            word = _WORD.match(text, index)
+            if pname is not None and pname.group():
+                kind, value = "pname", pname.group()
+            elif word is not None:
+                kind, value = "word", word.group()
+            else:
+                kind, value = "other", text[index]
+        column = index - line_start + 1
+        if kind not in ("space", "comment"):
+            yield kind, value, line, column
+        newlines = value.count("\n")
+        if newlines:
+            line += newlines
+            line_start = index + value.rfind("\n") + 1
+        index += len(value)
+
+
+def _expand(pname: str, prefixes: dict[str, str]) -> str | None:
+    prefix, _, local = pname.partition(":")
+    namespace = prefixes.get(prefix)
+    if namespace is None:
+        return None
+    return namespace + _UNESCAPE.sub(r"\1", local)
+
+
+def index_text(text: str, path: Path) -> FileIndex:
+    """Indexes Turtle ``text`` (the content of ``path``); see the module doc."""
+    result = FileIndex(path)
+    base = path.resolve().as_uri()
+    depth = 0  # nesting of [ ] and ( )
+    expect_subject = True
+    pending: str | None = None  # the directive whose arguments follow
+    pending_prefix: str | None = None
+
+    def resolve(kind: str, value: str) -> str | None:
+        if kind == "iri":
+            return urljoin(base, _UNESCAPE.sub(r"\1", value[1:-1]))
+        if kind == "pname":
+            return _expand(value, result.prefixes)
+        return None
+
+    for kind, value, line, column in _tokens(text):
+        if pending is not None:
+            if (
+                pending.lstrip("@").lower() == "prefix"
+                and pending_prefix is None
+                and kind == "pname"
+            ):
+                pending_prefix = value[:-1] if value.endswith(":") else value.partition(":")[0]
+                continue
+            if kind == "iri":
+                target = resolve(kind, value) or ""
+                if pending.lower().endswith("base"):
+                    base = target
+                elif pending_prefix is not None:
+                    result.prefixes[pending_prefix] = target
+            if pending.startswith("@") and kind != "punct":
+                continue  # '@prefix p: <iri> .' ends with a dot; 'PREFIX p: <iri>' does not
+            pending, pending_prefix = None, None
+            expect_subject = True
+            continue
+        if kind == "directive":
+            pending = value
+            continue
+        if kind == "sparql" and expect_subject and depth == 0:
+            pending = value.upper()
+            continue
+        iri = resolve(kind, value)
+        if iri is not None:
+            result.mentions.setdefault(iri, (line, column))
+            if expect_subject and depth == 0:
+                result.subjects.setdefault(iri, (line, column))
+        if kind == "punct":
+            if value in "[(":
+                depth += 1
+            elif value in "])":
+                depth = max(0, depth - 1)
+            elif value == "." and depth == 0:
+                expect_subject = True
+                continue
+        if kind not in ("space", "comment"):
+            expect_subject = False
+    return result
+
+
+def index_file(path: Path) -> FileIndex:
+    """Indexes the Turtle file at ``path`` (read as UTF-8)."""
+    return index_text(path.read_text(encoding="utf-8"), path)
+
+
+class Locator:
+    """Finds where resources are described, across a list of files (earlier files first)."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self.indexes = [index_file(path) for path in paths]
+
+    def described_in(self, iri: str) -> list[Location]:
+        """Every file that describes ``iri`` (as a statement's subject), with the place."""
+        return [
+            Location(index.path, *index.subjects[iri])
+            for index in self.indexes
+            if iri in index.subjects
+        ]
+
+    def first_mention(self, iri: str) -> Location | None:
+        """The first place where ``iri`` appears at all, or None."""
+        for index in self.indexes:
+            if iri in index.mentions:
+                return Location(index.path, *index.mentions[iri])
+        return None
+
+    def locate(self, iri: str, prefer: Path | None = None) -> Location | None:
+        """Where ``iri`` is described: in ``prefer`` when that file describes it, else the first
+        file that does; failing that, its first mention; None when no file has it."""
+        places = self.described_in(iri)
+        for place in places:
+            if place.path == prefer:
+                return place
+        if places:
+            return places[0]
+        return self.first_mention(iri)
+
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes declared in the files (the first declaration of a name wins)."""
+        merged: dict[str, str] = {}
+        for index in self.indexes:
+            for name, namespace in index.prefixes.items():
+                merged.setdefault(name, namespace)
+        return merged

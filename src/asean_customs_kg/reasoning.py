@@ -1,0 +1,294 @@
+"""Logical consistency of ontology plus data under OWL 2 RL, with owlrl.
+
+:func:`logic_findings` runs owlrl's OWL 2 RL closure on a *copy* of the graph and reports:
+
+* owlrl's inconsistencies (its ``ERRNS:error`` messages): disjoint classes sharing an individual,
+  irreflexive or asymmetric properties used so, and the other "false" rules of OWL 2 RL;
+* members of ``owl:Nothing``;
+* two distinct named individuals inferred to be ``owl:sameAs`` (e.g. a functional property with
+  two values), each explained by the functional or inverse-functional property that merges them;
+* two individuals of a class with an ``owl:hasKey`` that share all their key values, which OWL RL
+  would silently merge into one (rule prp-key, applied here, see below).
+
+Two things keep it fast enough for CI (the closure dominates the cost):
+
+* Triples whose predicate no axiom can touch are left out of the copy: a predicate that never
+  appears as a subject or object anywhere (no domain, range, characteristic, sub-property,
+  restriction or key mentions it), outside the RDF, RDFS and OWL vocabularies, plays no part in
+  any OWL 2 RL rule; nor do the built-in annotation properties (``rdfs:label``,
+  ``rdfs:comment``...). Dropping them does not change which inconsistencies are found.
+* The copy lives in rdflib's context-free ``SimpleMemory`` store, which owlrl's many triple
+  look-ups walk faster than the default store.
+
+rdflib and owlrl are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from .problems import Finding
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.term import Node
+
+__all__ = ["key_findings", "logic_findings", "reasoning_copy"]
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_BUILTIN_ANNOTATIONS = frozenset(
+    {
+        _RDFS + "label",
+        _RDFS + "comment",
+        _RDFS + "seeAlso",
+        _RDFS + "isDefinedBy",
+        _OWL + "versionInfo",
+        _OWL + "deprecated",
+        _OWL + "priorVersion",
+        _OWL + "backwardCompatibleWith",
+        _OWL + "incompatibleWith",
+    }
+)
+_IRI_IN_MESSAGE = re.compile(r"https?://[^\s,()]+[^\s,().]")
+_SCHEMA_TYPES = frozenset(
+    _OWL + name
+    for name in (
+        "Class",
+        "ObjectProperty",
+        "DatatypeProperty",
+        "AnnotationProperty",
+        "FunctionalProperty",
+        "InverseFunctionalProperty",
+        "Ontology",
+        "Restriction",
+    )
+) | {_RDFS + "Class", _RDF + "Property"}
+
+
+def reasoning_copy(graph: rdflib.Graph) -> rdflib.Graph:
+    """A copy of ``graph`` for the closure: without ``owl:hasKey`` axioms (see
+    :func:`key_findings`) and without the triples no OWL 2 RL rule can use (see the module doc).
+    """
+    import rdflib
+    from rdflib import OWL, Literal
+
+    mentioned: set[Node] = set()
+    for subject, _, obj in graph:
+        mentioned.add(subject)
+        if not isinstance(obj, Literal):
+            mentioned.add(obj)
+    copy = rdflib.Graph(store="SimpleMemory")
+    vocabularies = (_RDF, _RDFS, _OWL)
+    for triple in graph:
+        predicate = triple[1]
+        text = str(predicate)
+        if text in _BUILTIN_ANNOTATIONS:
+            continue
+        if predicate == OWL.hasKey:
+            # owlrl 7.6.2's prp-key rule compares only the first n-1 key properties (its loop
+            # runs over range(0, len(pis) - 1)), so with a one-property key such as ORG's
+            # org:Organization owl:hasKey (org:identifier) it makes every pair of organisations
+            # owl:sameAs. The keys are applied by key_findings instead; drop this workaround
+            # once owlrl compares all key properties.
+            continue
+        if text.startswith(vocabularies) or predicate in mentioned:
+            copy.add(triple)
+    return copy
+
+
+def _closure(graph: rdflib.Graph) -> rdflib.Graph:
+    import owlrl
+
+    closed = reasoning_copy(graph)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(closed)
+    return closed
+
+
+def _first_data_iri(message: str, individuals: set[str]) -> str | None:
+    iris: list[str] = _IRI_IN_MESSAGE.findall(message)
+    for iri in iris:
+        if iri in individuals:
+            return iri
+    return iris[0] if iris else None
+
+
+def _is_schema(graph: rdflib.Graph, node: Node) -> bool:
+    from rdflib import RDF
+
+    return any(str(kind) in _SCHEMA_TYPES for kind in graph.objects(node, RDF.type))
+
+
+def _why_same(
+    graph: rdflib.Graph, closed: rdflib.Graph, left: Node, right: Node
+) -> tuple[Node, Node, str] | None:
+    """The resource and the (inverse-)functional property that make ``left`` and ``right`` one."""
+    from rdflib import OWL, RDF
+
+    for prop in closed.subjects(RDF.type, OWL.FunctionalProperty):
+        for subject in graph.subjects(prop, left):
+            if (subject, prop, right) in graph:
+                return subject, prop, "functional"
+    for prop in closed.subjects(RDF.type, OWL.InverseFunctionalProperty):
+        for obj in graph.objects(left, prop):
+            if (right, prop, obj) in graph:
+                return obj, prop, "inverse-functional"
+    return None
+
+
+def _same_as_findings(graph: rdflib.Graph, closed: rdflib.Graph) -> Iterator[Finding]:
+    from rdflib import OWL, URIRef
+
+    seen: set[tuple[str, str]] = set()
+    for left, right in closed.subject_objects(OWL.sameAs):
+        if not (isinstance(left, URIRef) and isinstance(right, URIRef)) or left == right:
+            continue
+        pair = (str(left), str(right)) if str(left) < str(right) else (str(right), str(left))
+        if pair in seen or _is_schema(closed, left) or _is_schema(closed, right):
+            continue
+        seen.add(pair)
+        first, second = URIRef(pair[0]), URIRef(pair[1])
+        why = _why_same(graph, closed, first, second)
+        if why is not None:
+            holder, prop, kind = why
+            yield Finding(
+                "logic",
+                "error",
+                "owl:sameAs",
+                f"{holder} has two values of the {kind} property {prop}, {first} and "
+                f"{second}, so OWL RL makes them one individual; keep one value.",
+                focus=str(holder),
+                predicate=str(prop),
+                value=str(second),
+                related=pair,
+            )
+        else:
+            yield Finding(
+                "logic",
+                "error",
+                "owl:sameAs",
+                f"{first} and {second} are inferred to be the same individual (owl:sameAs); "
+                "describe them as one resource or remove the statement that merges them.",
+                focus=pair[0],
+                value=pair[1],
+                related=pair,
+            )
+
+
+def _rdf_list(graph: rdflib.Graph, head: Node) -> list[Node]:
+    from rdflib import RDF
+
+    items: list[Node] = []
+    while head != RDF.nil:
+        first = graph.value(head, RDF.first)
+        rest = graph.value(head, RDF.rest)
+        if first is None or rest is None or len(items) > 1000:
+            break
+        items.append(first)
+        head = rest
+    return items
+
+
+def key_findings(graph: rdflib.Graph, types: rdflib.Graph | None = None) -> list[Finding]:
+    """OWL 2 RL rule prp-key done right: two distinct individuals of a class with
+    ``C owl:hasKey (p1 ... pn)`` that share a value of every ``pi`` would be merged into one.
+
+    ``types`` is the graph whose ``rdf:type`` triples say who belongs to ``C`` (the closure, so
+    that members of sub-classes count); the key values are read from ``graph``. owlrl's own rule
+    is not used: see :func:`reasoning_copy`.
+    """
+    from rdflib import OWL, RDF
+
+    types = graph if types is None else types
+    findings: list[Finding] = []
+    for cls, head in graph.subject_objects(OWL.hasKey):
+        properties = _rdf_list(graph, head)
+        if not properties:
+            continue
+        groups: dict[tuple[Node, ...], set[Node]] = defaultdict(set)
+        for member in set(types.subjects(RDF.type, cls)):
+            for values in _combinations([list(graph.objects(member, p)) for p in properties]):
+                groups[values].add(member)
+        for values, members in groups.items():
+            if len(members) < 2:
+                continue
+            ordered = sorted(members, key=str)
+            shown = ", ".join(_show(v) for v in values)
+            keys = ", ".join(str(p) for p in properties)
+            for member in ordered:
+                others = " and ".join(str(o) for o in ordered if o != member)
+                findings.append(
+                    Finding(
+                        "logic",
+                        "error",
+                        "owl:hasKey",
+                        f"{member} and {others} share {shown} ({keys}), the key of {cls} "
+                        "(owl:hasKey): OWL RL would silently merge them into one; give each "
+                        "its own.",
+                        focus=str(member),
+                        predicate=str(properties[0]),
+                        value=shown,
+                        related=tuple(str(o) for o in ordered),
+                    )
+                )
+    return findings
+
+
+def _show(node: Node) -> str:
+    from rdflib import Literal
+
+    return f'"{node}"' if isinstance(node, Literal) else str(node)
+
+
+def _combinations(columns: list[list[Node]]) -> Iterable[tuple[Node, ...]]:
+    combos: list[tuple[Node, ...]] = [()]
+    for column in columns:
+        combos = [(*combo, value) for combo in combos for value in column]
+    return combos
+
+
+def logic_findings(graph: rdflib.Graph, individuals: Iterable[str] = ()) -> list[Finding]:
+    """Inconsistencies of ``graph`` (ontology plus data) under OWL 2 RL; see the module doc.
+
+    ``individuals`` are the IRIs described in the data: an owlrl message names classes and
+    properties as well as individuals, and the first individual it names is the focus.
+    ``graph`` is not changed.
+    """
+    from owlrl.Namespaces import ERRNS
+    from rdflib import OWL, RDF
+
+    data_iris = set(individuals)
+    closed = _closure(graph)
+    findings: list[Finding] = []
+    for message in sorted({str(m) for m in closed.objects(None, ERRNS.error)}):
+        findings.append(
+            Finding(
+                "logic",
+                "error",
+                "OWL 2 RL",
+                f"{message.rstrip('.')}.",
+                focus=_first_data_iri(message, data_iris),
+            )
+        )
+    for member in sorted(set(closed.subjects(RDF.type, OWL.Nothing)), key=str):
+        if member == OWL.Nothing:
+            continue
+        findings.append(
+            Finding(
+                "logic",
+                "error",
+                "owl:Nothing",
+                f"{member} is a member of owl:Nothing, the empty class: its description "
+                "contradicts the ontology.",
+                focus=str(member),
+            )
+        )
+    findings.extend(_same_as_findings(graph, closed))
+    findings.extend(key_findings(graph, closed))
+    return findings

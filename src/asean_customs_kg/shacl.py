@@ -1,0 +1,158 @@
+"""SHACL validation with pySHACL, as findings.
+
+:func:`shacl_findings` validates a graph that already holds the ontology and the data (the same
+union pySHACL builds when it is given ``ont_graph``) against the shapes, and turns each result of
+the report into a :class:`~asean_customs_kg.problems.Finding`: focus node, property (the result
+path), value, message and the shape and constraint that produced it.
+
+pySHACL hands each ``sh:sparql`` constraint's text to rdflib once per focus node, and rdflib parses
+the query again every time: on this project's shapes that parsing is about five sixths of the
+validation time. :func:`prepared_queries` caches the parsed and translated query for the duration
+of one validation (rdflib evaluates a prepared query with new bindings as often as one likes, which
+is what ``rdflib.plugins.sparql.prepareQuery`` is for); results are unchanged.
+
+rdflib and pyshacl are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from .problems import Finding, Severity
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.term import Node
+
+__all__ = ["prepared_queries", "shacl_findings"]
+
+_SH = "http://www.w3.org/ns/shacl#"
+_LOCK = threading.Lock()
+
+
+@contextmanager
+def prepared_queries() -> Iterator[None]:
+    """Within the block, rdflib parses each distinct SPARQL query text once (see the module doc)."""
+    from rdflib.plugins.sparql import algebra, parser, processor
+
+    original = processor.SPARQLProcessor.query
+    cache: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
+
+    def query(
+        self: Any,
+        query: Any,
+        initBindings: Mapping[str, Any] | None = None,
+        initNs: Mapping[str, Any] | None = None,
+        base: str | None = None,
+        DEBUG: bool = False,
+    ) -> Any:
+        if isinstance(query, str):
+            namespaces = tuple(sorted((k, str(v)) for k, v in (initNs or {}).items()))
+            key = (query, base, namespaces)
+            prepared = cache.get(key)
+            if prepared is None:
+                parsed = parser.parseQuery(query)
+                prepared = cache[key] = algebra.translateQuery(parsed, base, initNs)
+            query = prepared
+        return original(self, query, initBindings, initNs, base, DEBUG)
+
+    with _LOCK:
+        processor.SPARQLProcessor.query = query  # type: ignore[method-assign,assignment]
+        try:
+            yield
+        finally:
+            processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _shape_name(shapes: rdflib.Graph, shape: Node | None) -> str:
+    """The shape's IRI; for a blank property shape, its node shape's IRI and the path."""
+    from rdflib import BNode, Namespace
+
+    sh = Namespace(_SH)
+    if shape is None:
+        return "shape"
+    if not isinstance(shape, BNode):
+        return str(shape)
+    parent = next(iter(shapes.subjects(sh.property, shape)), None)
+    if parent is None:
+        parent = next(iter(shapes.subjects(sh.sparql, shape)), None)
+    if parent is not None and not isinstance(parent, BNode):
+        return str(parent)
+    return "shape"
+
+
+def _severity(value: Node | None) -> Severity:
+    return "error" if value is None or str(value) == _SH + "Violation" else "warning"
+
+
+def _message(report: rdflib.Graph, result: Node) -> str | None:
+    from rdflib import Literal, Namespace
+
+    sh = Namespace(_SH)
+    messages = [m for m in report.objects(result, sh.resultMessage) if isinstance(m, Literal)]
+    english = [m for m in messages if m.language in (None, "en")]
+    chosen = (english or messages)[:1]
+    return str(chosen[0]) if chosen else None
+
+
+def shacl_findings(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
+    """Validates ``graph`` (ontology plus data) against ``shapes``; one finding per result."""
+    import pyshacl
+    from rdflib import Literal, Namespace, URIRef
+
+    sh = Namespace(_SH)
+    with prepared_queries():
+        _conforms, report, _text = pyshacl.validate(
+            graph,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    findings: list[Finding] = []
+    for result in set(report.subjects(sh.resultSeverity, None)):
+        focus = report.value(result, sh.focusNode)
+        path = report.value(result, sh.resultPath)
+        value = report.value(result, sh.value)
+        component = report.value(result, sh.sourceConstraintComponent)
+        shape = _shape_name(shapes, report.value(result, sh.sourceShape))
+        kind = _local(str(component)).removesuffix("ConstraintComponent") if component else ""
+        name = kind.lower() if kind.isupper() else kind[:1].lower() + kind[1:]
+        rule = f"{shape} (sh:{name})" if kind else shape
+        path_text = str(path) if isinstance(path, URIRef) else None
+        message = _message(report, result) or (
+            f"The constraint sh:{kind} of {shape} is not met"
+            + (f" on {path_text}" if path_text else "")
+            + "."
+        )
+        findings.append(
+            Finding(
+                "shacl",
+                _severity(report.value(result, sh.resultSeverity)),
+                rule,
+                message,
+                focus=None if focus is None else _node_id(focus),
+                predicate=path_text,
+                value=None if value is None or value == focus else _value_text(value, Literal),
+            )
+        )
+    return findings
+
+
+def _node_id(node: Node) -> str:
+    from rdflib import BNode
+
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _value_text(value: Node, literal: type) -> str:
+    if isinstance(value, literal):
+        return f'"{value}"'
+    return _node_id(value)

@@ -1,0 +1,372 @@
+"""Validating the graph: syntax, SHACL shapes, OWL 2 RL logic and the SPARQL quality checks.
+
+:func:`validate` runs, in order:
+
+1. **syntax** -- every Turtle file (ontology, shapes, data) is parsed; every broken file is
+   reported with its line and column, and the later stages do not run (they would judge a graph
+   with files missing);
+2. **shacl** -- the data, together with the ontology, against ``ontology/shapes.ttl`` (pySHACL);
+3. **logic** -- ontology plus data under OWL 2 RL (owlrl; see :mod:`.reasoning`);
+4. **check** -- the SPARQL checks of ``queries/checks/`` on pyoxigraph (see :mod:`.checks`),
+   which include the ontology's metadata (title, description, version, licence, creators).
+
+Every problem is placed at the file and line where its resource is described (the focus node's
+statement; a blank node's nearest named ancestor; an IRI described nowhere, where it is first
+used), with IRIs shortened to the files' prefixes. pySHACL's report cannot say this.
+
+By default the project's data is validated. Given paths (files, or directories of ``.ttl``
+files), those files are validated *with* the project's ontology, shapes and data, so that a new
+file may refer to the bodies, sources and concepts already described; ``with_project_data=False``
+leaves the project's data out. A given file that is one of the project's own is not loaded twice.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import resources
+from .errors import DataError, EnvError, UsageError
+from .locate import Locator
+from .problems import STAGES, Finding, Problem, Stage
+
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = ["Report", "Shortener", "validate", "validation_files"]
+
+StrPath = str | os.PathLike[str]
+
+_WELL_KNOWN = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+}
+_IRI = re.compile(r"<(https?://[^<>\s\"]+)>|(https?://[^\s<>\"(),;]*[^\s<>\"(),;.:])")
+_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+
+
+class Shortener:
+    """Writes IRIs as prefixed names (``body:cptfwg``) where a declared prefix allows."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        merged = dict(_WELL_KNOWN)
+        merged.update({name: ns for name, ns in prefixes.items() if ns})
+        # The longest namespace first, so that ovw:p1 wins over src:asean-customs-overview/p1.
+        self._pairs = sorted(merged.items(), key=lambda item: (-len(item[1]), item[0]))
+
+    def term(self, iri: str) -> str:
+        """``prefix:local`` where a declared namespace allows it, else ``<iri>``."""
+        for name, namespace in self._pairs:
+            if iri.startswith(namespace):
+                local = iri[len(namespace) :]
+                if _LOCAL.fullmatch(local) and not local.endswith("."):
+                    return f"{name}:{local}"
+        return f"<{iri}>"
+
+    def value(self, text: str | None) -> str | None:
+        """A finding's value or focus: IRIs shortened, literals and blank nodes as they are."""
+        if text is None or text.startswith(('"', "_:")):
+            return text
+        return self.term(text)
+
+    def message(self, text: str) -> str:
+        """Every IRI in ``text`` (bare or in angle brackets) shortened."""
+        return _IRI.sub(lambda match: self.term(match.group(1) or match.group(2)), text)
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`validate`."""
+
+    problems: list[Problem]
+    files: list[Path]
+    stages_run: list[Stage] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def valid(self, strict: bool = False) -> bool:
+        """No error (and, when ``strict``, no warning either)."""
+        return not self.errors and not (strict and self.warnings)
+
+
+def _expand(paths: Iterable[StrPath]) -> list[Path]:
+    """Files as given; a directory stands for its ``*.ttl`` files (sorted)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.ttl") if p.is_file())
+            if not found:
+                raise UsageError(f"{raw}: the directory holds no .ttl file; give Turtle files")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif not path.exists():
+            raise EnvError(f"{raw}: no such file; give a Turtle file or a directory")
+        else:
+            raise EnvError(f"{raw}: not a regular file; give a Turtle file or a directory")
+    return files
+
+
+def validation_files(
+    paths: Sequence[StrPath] | None = None, with_project_data: bool = True
+) -> tuple[list[Path], list[Path], list[Path]]:
+    """``(ontology, shapes, data)`` files that :func:`validate` reads; see the module doc.
+
+    The data files are the given files first (in the order given, each once), then the
+    project's data files not already among them (unless ``with_project_data`` is false).
+    """
+    ontology = resources.ontology_files()
+    shapes = resources.shapes_files()
+    if not ontology:
+        raise EnvError(
+            f"no ontology files under {resources.project_dir('ontology')}; "
+            f"run from a checkout or set {resources.ENV_HOME}"
+        )
+    project = resources.data_files()
+    if not paths:
+        return ontology, shapes, project
+    given: list[Path] = []
+    seen = {p.resolve() for p in [*ontology, *shapes]}
+    for path in _expand(paths):
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            given.append(path)
+    rest = [p for p in project if p.resolve() not in seen] if with_project_data else []
+    return ontology, shapes, given + rest
+
+
+def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, rdflib.Graph], list[Problem]]:
+    from .graph import load_rdflib
+
+    graphs: dict[Path, rdflib.Graph] = {}
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            graphs[path] = load_rdflib([path])
+        except DataError as error:
+            problems.append(
+                Problem(
+                    "syntax",
+                    "error",
+                    "turtle",
+                    error.message,
+                    path=error.path,
+                    line=error.line,
+                    column=error.column,
+                )
+            )
+    return graphs, problems
+
+
+class _Placer:
+    """Turns findings into problems: where each resource is described, with short names."""
+
+    def __init__(
+        self,
+        locator: Locator,
+        graphs: dict[Path, rdflib.Graph],
+        union: rdflib.Graph,
+        shortener: Shortener,
+    ) -> None:
+        self.locator = locator
+        self.graphs = graphs
+        self.union = union
+        self.short = shortener
+
+    def _named(self, node_id: str) -> str | None:
+        """The IRI itself, or for a blank node the nearest IRI that refers to it."""
+        from rdflib import BNode, URIRef
+
+        if not node_id.startswith("_:"):
+            return node_id
+        node: BNode | URIRef = BNode(node_id[2:])
+        for _ in range(10):
+            parent = next(iter(self.union.subjects(None, node)), None)
+            if parent is None:
+                return None
+            if isinstance(parent, URIRef):
+                return str(parent)
+            node = parent  # type: ignore[assignment]
+        return None
+
+    def _preferred_file(self, iri: str, predicate: str | None) -> Path | None:
+        """The file that states ``iri``'s ``predicate`` (the problem's property), if any."""
+        from rdflib import URIRef
+
+        if predicate is None:
+            return None
+        subject, prop = URIRef(iri), URIRef(predicate)
+        for path, graph in self.graphs.items():
+            if (subject, prop, None) in graph:
+                return path
+        return None
+
+    def place(self, finding: Finding) -> Problem:
+        candidates = [finding.focus] if finding.focus else []
+        candidates.extend(finding.related)
+        location = None
+        for candidate in candidates:
+            iri = self._named(candidate)
+            if iri is None:
+                continue
+            location = self.locator.locate(iri, self._preferred_file(iri, finding.predicate))
+            if location is not None:
+                break
+        return Problem(
+            finding.stage,
+            finding.severity,
+            self.short.message(finding.rule) if "://" in finding.rule else finding.rule,
+            self.short.message(finding.message),
+            path=location.path if location else None,
+            line=location.line if location else None,
+            column=location.column if location else None,
+            focus=self.short.value(finding.focus),
+            predicate=self.short.value(finding.predicate),
+            value=self.short.message(finding.value) if finding.value else None,
+        )
+
+
+class _Background:
+    """Runs ``function(*args)`` in a forked child process while the caller goes on.
+
+    The OWL RL closure and pySHACL each take a good part of a second and hold the GIL; on a
+    machine with two cores, running the closure in a child (which inherits the parsed graphs, so
+    nothing large is copied) roughly halves the wall time of a validation. Where ``fork`` is not
+    the platform's way (Windows, macOS), or on one core, it runs in the caller, when asked for
+    its result.
+    """
+
+    def __init__(self, function: Callable[..., list[Finding]], *args: Any) -> None:
+        import multiprocessing
+        import sys
+
+        self._function = function
+        self._args = args
+        self._process: Any = None
+        self._receiver: Any = None
+        if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+            return
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._child, args=(sender,), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def _child(self, sender: Any) -> None:
+        try:
+            sender.send(("ok", self._function(*self._args)))
+        except BaseException as error:  # reported in the parent, which raises it again
+            sender.send(("error", error))
+        finally:
+            sender.close()
+
+    def cancel(self) -> None:
+        """Stops the child, whose result is no longer wanted."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._receiver.close()
+            self._process = None
+
+    def result(self) -> list[Finding]:
+        """The function's result (raising what it raised)."""
+        if self._process is None:
+            return self._function(*self._args)
+        try:
+            status, value = self._receiver.recv()
+        except EOFError:
+            status, value = "error", EnvError("the reasoning process ended without an answer")
+        finally:
+            self._receiver.close()
+            self._process.join()
+        if status == "error":
+            raise value
+        return list(value)
+
+
+def validate(
+    paths: Sequence[StrPath] | None = None,
+    *,
+    with_project_data: bool = True,
+    stages: Sequence[Stage] = STAGES,
+) -> Report:
+    """Validates the project's data, or the given files with it; see the module doc.
+
+    ``stages`` selects which of ``syntax``, ``shacl``, ``logic`` and ``check`` run (syntax
+    always runs: the others need the parsed files). Raises :class:`EnvError` for a file that
+    cannot be read and :class:`UsageError` for an unknown stage.
+    """
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        raise UsageError(f"unknown stage {unknown[0]!r}; expected one of {', '.join(STAGES)}")
+    ontology, shapes, data = validation_files(paths, with_project_data)
+    graphs, problems = _parse_all([*ontology, *data])
+    run: list[Stage] = ["syntax"]
+    findings: list[Finding] = []
+    logic: _Background | None = None
+    union: rdflib.Graph | None = None
+    if not problems:
+        import rdflib
+
+        union = rdflib.Graph()
+        for path in [*ontology, *data]:
+            union += graphs[path]
+        if "logic" in stages:
+            # Started first, so that the closure runs while this process does the rest.
+            from .reasoning import logic_findings
+
+            individuals = {str(s) for path in data for s in graphs[path].subjects()}
+            logic = _Background(logic_findings, union, individuals)
+    shape_graphs, shape_problems = _parse_all(shapes)
+    problems.extend(shape_problems)
+    if problems or union is None:
+        if logic is not None:
+            logic.cancel()
+        return Report(sorted(problems, key=lambda p: p.sort_key), data, run)
+
+    import rdflib
+
+    shapes_graph = rdflib.Graph()
+    for path in shapes:
+        shapes_graph += shape_graphs[path]
+    locator = Locator([*data, *ontology, *shapes])
+    placer = _Placer(
+        locator,
+        {path: graphs[path] for path in [*data, *ontology]},
+        union,
+        Shortener(locator.prefixes()),
+    )
+    if "shacl" in stages and shapes:
+        from .shacl import shacl_findings
+
+        findings.extend(shacl_findings(union, shapes_graph))
+        run.append("shacl")
+    if logic is not None:
+        findings.extend(logic.result())
+        run.append("logic")
+    if "check" in stages:
+        from .checks import load_checks, run_checks
+        from .graph import load_oxigraph
+
+        store = load_oxigraph([*ontology, *data])
+        findings.extend(run_checks(load_checks(), store))
+        run.append("check")
+    placed = {placer.place(finding) for finding in findings}
+    return Report(sorted(placed, key=lambda p: p.sort_key), data, run)
