@@ -335,6 +335,71 @@ def sparql_command(
 # --- validate ---
 
 
+@main.command("validate")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "github"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by file, for people; json; junit: JUnit XML for CI test reports; "
+    "github: GitHub Actions annotations (::error file=...,line=...::message).",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--without-project-data",
+    is_flag=True,
+    help="Validate the given files with the ontology and shapes only, not with the project's data.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to this file (e.g. a JUnit XML file for CI); the summary line "
+    "still goes to standard error.",
+)
+def validate_command(
+    paths: tuple[str, ...], fmt: str, strict: bool, without_project_data: bool, output: str | None
+) -> int:
+    """Check the graph: Turtle syntax, SHACL shapes, OWL 2 RL logic and the quality checks.
+
+    Without PATH, validates the project's data. With PATHs (Turtle files, or directories of
+    them), validates those files together with the project's ontology, shapes and data, so a
+    new file may refer to what the project already describes. Every problem names the file and
+    line where its resource is described. Exits 0 when valid, 1 when invalid (warnings only
+    with --strict), 2 on a usage or environment error.
+
+    \b
+    Examples:
+      ackg validate
+      ackg validate new-bodies.ttl
+      ackg validate --format github
+      ackg validate --format junit -o validation.xml
+    """
+    from typing import cast
+
+    from .report import Format, format_report, summary
+    from .validate import validate
+
+    report = validate(list(paths) or None, with_project_data=not without_project_data)
+    text = format_report(report, cast(Format, fmt), strict)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from pathlib import Path
+
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            from .errors import EnvError
+
+            raise EnvError(f"{output}: cannot write the file: {error.strerror or error}") from error
+        click.echo(summary(report, strict), err=True)
+    return EXIT_OK if report.valid(strict) else EXIT_DATA
+
+
 # --- export / load ---
 
 _EXPORT_FORMATS = ("trig", "nq", "jsonld", "ttl", "nt")
