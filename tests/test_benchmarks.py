@@ -143,3 +143,39 @@ def test_every_saved_query_finds_rows(small: tuple[Path, dict[str, Any]]) -> Non
         if not (result.solutions or result.triples):
             empty.append(query.name)
     assert empty == []
+
+
+def test_run_quick_measures_every_step_and_agrees_with_rdflib(tmp_path: Path) -> None:
+    """The benchmark script's smoke test: every step and saved query gets a row, the rdflib
+    baseline finds as many rows as the library for each query. No time is asserted."""
+    import subprocess
+
+    from asean_customs_kg.queries import list_queries
+
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--quick",
+            "--out",
+            str(tmp_path / "bench"),
+            "--json",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = json.loads(results.read_text(encoding="utf-8"))["rows"]
+    steps = [row["step"] for row in rows]
+    expected = ["load", *(f"query {q.name}" for q in list_queries()), "load + all queries"]
+    assert steps[: len(expected)] == expected
+    assert "validate" in steps and "export" in steps
+    for row in rows:
+        if row["step"].startswith("query "):
+            assert row["ackg_s"] is not None and row["base_s"] is not None, row
+            assert "ROWS DIFFER" not in row["note"], row
+    assert "load" in done.stdout and "machine:" in done.stdout
