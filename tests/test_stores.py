@@ -7,7 +7,6 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph
 import pytest
@@ -17,27 +16,13 @@ from asean_customs_kg import export, stores
 from asean_customs_kg.cli import main
 from asean_customs_kg.errors import EnvError, UsageError
 from asean_customs_kg.queries import SavedQuery, list_queries, run_query
-from asean_customs_kg.results import Result
 from oxigraph_server import OxigraphServer
-
-EXTRA = pyoxigraph.Triple(
-    pyoxigraph.NamedNode("https://example.org/new"),
-    pyoxigraph.NamedNode("https://example.org/p"),
-    pyoxigraph.Literal("only in the second release"),
-)
-HAS_EXTRA = "ASK { <https://example.org/new> ?p ?o }"
+from store_helpers import HAS_EXTRA, examples, normalised, with_extra
 
 
 @pytest.fixture(scope="module")
 def release() -> export.Release:
     return export.build_release()
-
-
-def with_extra(release: export.Release) -> export.Release:
-    """The release with one more triple at the start of the data graph."""
-    graphs = dict(release.graphs)
-    graphs[export.DATA_GRAPH] = [EXTRA, *graphs[export.DATA_GRAPH]]
-    return export.Release(graphs, release.prefixes)
 
 
 @pytest.fixture(scope="module")
@@ -46,29 +31,6 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, release: export.Release) ->
     path = tmp_path_factory.mktemp("stores") / "store"
     stores.load_store(path, release, chunk_size=400)
     return path
-
-
-def normalised(result: Result) -> Any:
-    """The answer with blank-node labels (which differ between stores) blanked out."""
-
-    def term(value: Any) -> Any:
-        return "_:" if isinstance(value, pyoxigraph.BlankNode) else value
-
-    if result.form == "graph":
-        return sorted(
-            str(tuple(term(part) for part in (t.subject, t.predicate, t.object)))
-            for t in result.triples
-        )
-    return (
-        result.form,
-        result.variables,
-        result.boolean,
-        [tuple(term(value) for value in row) for row in result.solutions],
-    )
-
-
-def examples(query: SavedQuery) -> dict[str, str]:
-    return {p.name: p.example for p in query.parameters if p.example is not None}
 
 
 def graph_counts(path: Path) -> dict[str, int]:

@@ -1,0 +1,49 @@
+"""Helpers shared by the store tests: a second release, and answers made comparable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph
+
+from asean_customs_kg import export
+from asean_customs_kg.queries import SavedQuery
+from asean_customs_kg.results import Result
+
+EXTRA = pyoxigraph.Triple(
+    pyoxigraph.NamedNode("https://example.org/new"),
+    pyoxigraph.NamedNode("https://example.org/p"),
+    pyoxigraph.Literal("only in the second release"),
+)
+HAS_EXTRA = "ASK { <https://example.org/new> ?p ?o }"
+
+
+def with_extra(release: export.Release) -> export.Release:
+    """The release with one more triple at the start of the data graph."""
+    graphs = dict(release.graphs)
+    graphs[export.DATA_GRAPH] = [EXTRA, *graphs[export.DATA_GRAPH]]
+    return export.Release(graphs, release.prefixes)
+
+
+def normalised(result: Result) -> Any:
+    """The answer with blank-node labels (which differ between stores) blanked out."""
+
+    def term(value: Any) -> Any:
+        return "_:" if isinstance(value, pyoxigraph.BlankNode) else value
+
+    if result.form == "graph":
+        return sorted(
+            str(tuple(term(part) for part in (t.subject, t.predicate, t.object)))
+            for t in result.triples
+        )
+    return (
+        result.form,
+        result.variables,
+        result.boolean,
+        [tuple(term(value) for value in row) for row in result.solutions],
+    )
+
+
+def examples(query: SavedQuery) -> dict[str, str]:
+    """The example value of each parameter of the query that has one."""
+    return {p.name: p.example for p in query.parameters if p.example is not None}
