@@ -239,3 +239,29 @@ def test_cli_option_mistakes(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert result.stderr == f"ackg: error: {message}\n"
+
+
+def test_progress_is_shown_on_a_terminal(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    import os
+
+    script = Path(sys.executable).parent / "ackg"
+    terminal, attached = pty.openpty()
+    command = [str(script), "load", "--store", str(tmp_path / "store"), "--chunk-size", "300"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=attached)
+    os.close(attached)
+    assert process.stdout is not None
+    stdout = process.stdout.read().decode()
+    assert process.wait() == 0
+    shown = b""
+    while True:
+        try:
+            data = os.read(terminal, 65536)
+        except OSError:  # the other end is closed
+            break
+        if not data:
+            break
+        shown += data
+    os.close(terminal)
+    assert b"loading  [" in shown and b"100%" in shown
+    assert stdout.endswith("in 11 chunks; the counts were read back and match\n")
