@@ -439,3 +439,15 @@ def test_the_results_are_pyoxigraph_terms(served: OxigraphServer) -> None:
     assert answer.solutions == [
         (pyoxigraph.NamedNode("https://w3id.org/asean-customs-kg/id/body/cptfwg"),)
     ]
+
+
+def test_oxigraph_applies_an_update_request_whole_or_not_at_all(server: OxigraphServer) -> None:
+    # What the final replacing request of a load relies on.
+    endpoint = Endpoint(server.update_url)
+    with pytest.raises(EnvError, match=r"failed \(HTTP 500"):
+        endpoint.update(
+            "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> "
+            "<https://example.org/p> 1 } } ; MOVE <https://example.org/missing> TO "
+            "<https://example.org/g>"
+        )
+    assert counts(server) == {}
