@@ -263,6 +263,8 @@ class _Background:
         self._receiver: Any = None
         if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
             return
+        sys.stdout.flush()  # else the child may write the parent's pending output again
+        sys.stderr.flush()
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=self._child, args=(sender,), daemon=True)

@@ -1,0 +1,248 @@
+"""Validation: the project's data passes, and every kind of problem is caught and placed.
+
+Each file in ``tests/fixtures/invalid/`` breaks the graph in one way on purpose. Its header says
+which stage must catch it (``# expect-stage:``), the rule (the check's name, the shape and
+constraint, or the OWL RL rule: ``# expect-rule:``, a prefix), the line (and, optionally, the
+column) where the resource at fault is described in the fixture, and a part of the message.
+Each fixture is validated together with the project's ontology, shapes and data, as
+``ackg validate FILE`` does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from asean_customs_kg import resources
+from asean_customs_kg.checks import load_checks, run_checks
+from asean_customs_kg.graph import load_oxigraph, load_rdflib
+from asean_customs_kg.problems import Problem
+from asean_customs_kg.reasoning import key_findings, logic_findings
+from asean_customs_kg.validate import Report, validate
+from helpers import FIXTURES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+INVALID = FIXTURES / "invalid"
+FIXTURE_FILES = sorted(INVALID.glob("*.ttl"))
+ID = "https://w3id.org/asean-customs-kg/id/"
+
+
+def _header(path: Path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pairs = (line[2:].split(": ", 1) for line in lines if line.startswith("# expect-"))
+    return {key.removeprefix("expect-"): value for key, value in pairs}
+
+
+@cache
+def _project_report() -> Report:
+    return validate()
+
+
+@cache
+def _project_graph() -> Graph:
+    return load_rdflib([*resources.ontology_files(), *resources.data_files()])
+
+
+def test_project_data_is_valid_with_every_stage_run() -> None:
+    report = _project_report()
+    assert report.problems == []
+    assert report.stages_run == ["syntax", "shacl", "logic", "check"]
+    assert report.files == resources.data_files()
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
+def test_fixture_fails_with_expected_file_line_and_message(path: Path) -> None:
+    expected = _header(path)
+    stage = expected["stage"]
+    report = validate([path], stages=("syntax", stage))  # type: ignore[arg-type]
+    matching = [
+        problem
+        for problem in report.problems
+        if problem.stage == stage
+        and problem.path is not None
+        and problem.path.resolve() == path.resolve()
+        and problem.line == int(expected["line"])
+        and problem.rule.startswith(expected["rule"])
+        and expected["message"] in problem.message
+    ]
+    assert matching, f"expected {expected} in {report.problems}"
+    if "column" in expected:
+        assert [p.column for p in matching] == [int(expected["column"])]
+    severity = "warning" if path.stem.startswith("warning-") else "error"
+    assert {p.severity for p in matching} == {severity}
+
+
+def test_every_check_has_a_fixture_and_passes_on_the_project() -> None:
+    checks = load_checks()
+    covered = {_header(path)["rule"] for path in FIXTURE_FILES if _header(path)["stage"] == "check"}
+    assert sorted(check.name for check in checks) == sorted(covered)
+    store = load_oxigraph([*resources.ontology_files(), *resources.data_files()])
+    assert run_checks(checks, store) == []
+
+
+def test_the_issue_s_checks_are_there() -> None:
+    names = {check.name for check in load_checks()}
+    assert {
+        "ontology-term-undocumented",
+        "duplicate-label",
+        "missing-source",
+        "reporting-cycle",
+        "undescribed-iri",
+        "overlapping-plan-periods",
+        "ontology-metadata",
+    } <= names
+
+
+def test_every_broken_file_is_reported_and_later_stages_do_not_run() -> None:
+    broken = [INVALID / "syntax-missing-dot.ttl", INVALID / "syntax-undeclared-prefix.ttl"]
+    report = validate(broken)
+    assert [(p.path, p.line, p.column) for p in report.problems] == [
+        (broken[0], 9, 1),
+        (broken[1], 7, 11),
+    ]
+    assert report.stages_run == ["syntax"]
+    assert not report.valid()
+
+
+def test_a_warning_fails_only_when_strict() -> None:
+    report = validate([INVALID / "warning-made-up-day.ttl"], stages=("syntax", "shacl"))
+    assert [p.severity for p in report.problems] == ["warning"]
+    assert report.valid()
+    assert not report.valid(strict=True)
+
+
+def test_without_project_data_references_are_dangling() -> None:
+    path = INVALID / "shacl-body-without-name.ttl"
+    alone = validate([path], with_project_data=False, stages=("syntax", "check"))
+    assert ("undescribed-iri", "body:ccc") in {(p.rule, p.focus) for p in alone.problems}
+    assert alone.files == [path]
+    together = validate([path], stages=("syntax", "check"))
+    assert together.problems == []
+    assert together.files[0] == path and len(together.files) == 1 + len(resources.data_files())
+
+
+def test_a_project_file_given_as_path_is_not_loaded_twice() -> None:
+    bodies = resources.data_files()[0]
+    report = validate([bodies], stages=("syntax", "check"))
+    assert report.files == [bodies, *[p for p in resources.data_files() if p != bodies]]
+    assert report.problems == []
+
+
+def test_unknown_stage_is_a_usage_error() -> None:
+    from asean_customs_kg.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown stage 'speed'"):
+        validate(stages=("speed",))  # type: ignore[arg-type]
+
+
+def test_missing_file_is_an_environment_error() -> None:
+    from asean_customs_kg.errors import EnvError
+
+    with pytest.raises(EnvError, match=r"^nope\.ttl: no such file; give a Turtle file"):
+        validate(["nope.ttl"])
+
+
+# --- OWL RL: owlrl's prp-key bug and the workaround ---
+
+
+_TWO_BODIES = """
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix body: <https://w3id.org/asean-customs-kg/id/body/> .
+org:Organization owl:hasKey ( org:identifier ) .
+body:ccc a org:Organization ; org:identifier "ccc" .
+body:cptfwg a org:Organization ; org:identifier "cptfwg" .
+"""
+
+
+def test_owlrl_own_haskey_rule_would_merge_any_two_organisations() -> None:
+    """The reason for the workaround in reasoning.py: with ORG's one-property key, owlrl 7.6's
+    prp-key makes organisations with *different* identifiers owl:sameAs. When this test fails,
+    owlrl is fixed: let it apply owl:hasKey again and retire reasoning.key_findings."""
+    import owlrl
+    from rdflib import OWL, Graph, URIRef
+
+    ccc, cptfwg = URIRef(ID + "body/ccc"), URIRef(ID + "body/cptfwg")
+    closed = Graph().parse(data=_TWO_BODIES, format="turtle")
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(closed)
+    assert (ccc, OWL.sameAs, cptfwg) in closed
+    # The project's path neither merges them nor reports anything, on the same graph.
+    graph = Graph().parse(data=_TWO_BODIES, format="turtle")
+    assert logic_findings(graph, {str(ccc), str(cptfwg)}) == []
+
+
+def test_logic_leaves_the_graph_unchanged() -> None:
+    graph = _project_graph()
+    before = len(graph)
+    logic_findings(graph)
+    assert len(graph) == before
+
+
+def _key_graph(second_q: str) -> Graph:
+    from rdflib import Graph
+
+    return Graph().parse(
+        data=f"""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix ex: <http://example.org/> .
+        ex:C owl:hasKey ( ex:p ex:q ) .
+        ex:a a ex:C ; ex:p "1" ; ex:q "x" .
+        ex:b a ex:C ; ex:p "1" ; ex:q "{second_q}" .
+        ex:c a ex:C ; ex:p "2" .
+        """,
+        format="turtle",
+    )
+
+
+def test_a_two_property_key_needs_every_value_shared() -> None:
+    assert key_findings(_key_graph("y")) == []
+    findings = key_findings(_key_graph("x"))
+    assert sorted(f.focus or "" for f in findings) == [
+        "http://example.org/a",
+        "http://example.org/b",
+    ]
+    assert all(f.rule == "owl:hasKey" and '"1", "x"' in f.message for f in findings)
+
+
+# --- duplicate labels: the same name in two countries is not a duplicate ---
+
+_MINISTRIES = """
+@prefix ack: <https://w3id.org/asean-customs-kg/ontology#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix place: <https://w3id.org/asean-customs-kg/id/place/> .
+@prefix ovw: <https://w3id.org/asean-customs-kg/id/source/asean-customs-overview/> .
+@prefix ex: <https://w3id.org/asean-customs-kg/id/test/> .
+ex:m1 a ack:Ministry ; skos:prefLabel "Ministry of Testing"@en ; org:identifier "test-m1" ;
+    dct:spatial place:indonesia ; dct:source ovw:p1 .
+ex:m2 a ack:Ministry ; skos:prefLabel "Ministry of Testing"@en ; org:identifier "test-m2" ;
+    dct:spatial place:{country} ; dct:source ovw:p1 .
+"""
+
+
+@pytest.mark.parametrize(
+    ("country", "flagged"), [("lao-pdr", []), ("indonesia", ["ex:m1", "ex:m2"])]
+)
+def test_same_name_in_another_country_is_not_a_duplicate(
+    tmp_path: Path, country: str, flagged: list[str]
+) -> None:
+    path = tmp_path / "ministries.ttl"
+    path.write_text(_MINISTRIES.replace("{country}", country), encoding="utf-8")
+    report = validate([path], stages=("syntax", "check"))
+    assert sorted(p.focus or "" for p in report.problems if p.rule == "duplicate-label") == flagged
+
+
+def test_problems_are_sorted_by_file_and_line() -> None:
+    report = validate([INVALID / "check-reporting-cycle.ttl"], stages=("syntax", "check"))
+    keys = [problem.sort_key for problem in report.problems]
+    assert keys == sorted(keys)
+    assert len(report.problems) == 2
+    assert all(isinstance(p, Problem) and p.path is not None for p in report.problems)
