@@ -112,3 +112,43 @@ def test_help_names_the_formats_and_exit_codes(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for word in ("--format", "junit", "github", "--strict", "Exits 0 when valid, 1 when invalid"):
         assert word in result.stdout
+
+
+def _ackg_commands(path: Path, key: str) -> list[list[str]]:
+    """The ``ackg ...`` commands of a YAML file's ``key:`` lines (shell syntax after ``||``
+    dropped)."""
+    import shlex
+
+    commands = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        _, found, value = line.strip().lstrip("- ").partition(f"{key}: ")
+        if found and value.startswith("ackg "):
+            commands.append(shlex.split(value.split("||")[0])[1:])
+    return commands
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [(".github/workflows/validate.yml", "run"), (".pre-commit-hooks.yaml", "entry")],
+)
+def test_ci_workflow_and_pre_commit_hook_commands_pass_on_the_project(
+    runner: CliRunner, tmp_path: Path, path: str, key: str
+) -> None:
+    commands = _ackg_commands(REPO / path, key)
+    assert commands and all(command[0] == "validate" for command in commands)
+    for command in commands:
+        command = [str(tmp_path / arg) if arg.endswith(".xml") else arg for arg in command]
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0, (command, result.output)
+
+
+def test_pre_commit_hook_runs_on_the_graph_s_files() -> None:
+    import re
+
+    text = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    match = re.search(r"^\s*files: (.+)$", text, re.MULTILINE)
+    assert match is not None
+    pattern = re.compile(match.group(1))
+    assert pattern.search("data/bodies.ttl") and pattern.search("ontology/shapes.ttl")
+    assert pattern.search("queries/checks/reporting-cycle-violation.rq")
+    assert not pattern.search("README.md") and not pattern.search("src/asean_customs_kg/cli.py")

@@ -353,6 +353,13 @@ def sparql_command(
     help="Validate the given files with the ontology and shapes only, not with the project's data.",
 )
 @click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="The project directory (with ontology/, data/ and queries/) to validate, e.g. '.' "
+    "in a pre-commit hook; default: $ACKG_HOME, else the checkout or installed copy.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
@@ -361,7 +368,12 @@ def sparql_command(
     "still goes to standard error.",
 )
 def validate_command(
-    paths: tuple[str, ...], fmt: str, strict: bool, without_project_data: bool, output: str | None
+    paths: tuple[str, ...],
+    fmt: str,
+    strict: bool,
+    without_project_data: bool,
+    root: str | None,
+    output: str | None,
 ) -> int:
     """Check the graph: Turtle syntax, SHACL shapes, OWL 2 RL logic and the quality checks.
 
@@ -377,13 +389,24 @@ def validate_command(
       ackg validate new-bodies.ttl
       ackg validate --format github
       ackg validate --format junit -o validation.xml
+      ackg validate --root path/to/a/fork
     """
     from typing import cast
 
     from .report import Format, format_report, summary
+    from .resources import ENV_HOME
     from .validate import validate
 
-    report = validate(list(paths) or None, with_project_data=not without_project_data)
+    previous = os.environ.get(ENV_HOME)
+    if root is not None:
+        os.environ[ENV_HOME] = root  # read by the resources module, for this command only
+    try:
+        report = validate(list(paths) or None, with_project_data=not without_project_data)
+    finally:
+        if root is not None and previous is None:
+            del os.environ[ENV_HOME]
+        elif root is not None and previous is not None:
+            os.environ[ENV_HOME] = previous
     text = format_report(report, cast(Format, fmt), strict)
     if output is None:
         click.echo(text, nl=False)
