@@ -579,10 +579,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--quick", action="store_true", help="10^3 triples, 2 runs: a smoke test")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        help="print the tables of earlier --json files, run nothing",
+    )
     parser.add_argument("--worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         WORKERS[args.worker[0]](args.worker[1:])
+        return 0
+    if args.report:
+        loaded = [json.loads(path.read_text(encoding="utf-8")) for path in args.report]
+        fields = {f for f in Row.__dataclass_fields__}
+        old = [
+            Row(**{k: v for k, v in r.items() if k in fields}) for d in loaded for r in d["rows"]
+        ]
+        print(f"machine: {loaded[0]['machine']}")
+        print(table(old, args.markdown))
+        print(growth(old))
         return 0
     if args.quick:
         args.sizes, args.runs = "1e3", 2
