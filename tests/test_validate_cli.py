@@ -79,9 +79,9 @@ def test_syntax_errors_in_every_file(runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:2] == [
         f"::error file={broken[0]},line=9,col=1,title=syntax%3A turtle::Turtle syntax error: "
-        "expected '.' or '}' or ']' at end of statement",
+        "A dot is expected at the end of statements",
         f"::error file={broken[1]},line=7,col=11,title=syntax%3A turtle::Turtle syntax error: "
-        'Prefix "bdy:" not bound',
+        "The prefix bdy: has not been declared",
     ]
 
 
