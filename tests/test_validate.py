@@ -246,3 +246,58 @@ def test_problems_are_sorted_by_file_and_line() -> None:
     assert keys == sorted(keys)
     assert len(report.problems) == 2
     assert all(isinstance(p, Problem) and p.path is not None for p in report.problems)
+
+
+# --- the speed-ups change nothing ---
+
+
+def test_prepared_queries_give_pyshacl_s_own_results() -> None:
+    """The SHACL stage caches rdflib's parsed queries; pySHACL without the cache must agree,
+    on every shapes fixture at once (their SPARQL constraints fire many times)."""
+    import pyshacl
+    from rdflib import Namespace
+
+    from asean_customs_kg.shacl import prepared_queries
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    fixtures = sorted((FIXTURES / "shapes").glob("*.ttl"))
+    shapes = load_rdflib(resources.shapes_files())
+
+    def results(cached: bool) -> set[tuple[str, str, str]]:
+        data: Graph = load_rdflib([*resources.ontology_files(), *fixtures])
+        if cached:
+            with prepared_queries():
+                report = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)[1]
+        else:
+            report = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)[1]
+        return {
+            (
+                str(report.value(r, sh.focusNode)),
+                str(report.value(r, sh.resultMessage)),
+                str(report.value(r, sh.sourceConstraintComponent)),
+            )
+            for r in report.subjects(sh.resultSeverity, None)
+        }
+
+    cached = results(cached=True)
+    assert len(cached) > len(fixtures)
+    assert cached == results(cached=False)
+
+
+def test_pyoxigraph_reading_matches_rdflib_s() -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from asean_customs_kg.validate import _to_rdflib
+
+    for path in [*resources.ontology_files(), *resources.shapes_files(), *resources.data_files()]:
+        assert isomorphic(_to_rdflib(path), Graph().parse(path, format="turtle")), path
+
+
+def test_reasoning_in_the_caller_gives_the_same_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = INVALID / "logic-functional-property.ttl"
+    forked = validate([path], stages=("syntax", "logic"))
+    monkeypatch.setattr("os.cpu_count", lambda: 1)  # _Background then runs in this process
+    inline = validate([path], stages=("syntax", "logic"))
+    assert forked.problems == inline.problems
+    assert any(p.rule == "owl:sameAs" for p in inline.problems)
