@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -152,3 +153,13 @@ def test_pre_commit_hook_runs_on_the_graph_s_files() -> None:
     assert pattern.search("data/bodies.ttl") and pattern.search("ontology/shapes.ttl")
     assert pattern.search("queries/checks/reporting-cycle-violation.rq")
     assert not pattern.search("README.md") and not pattern.search("src/asean_customs_kg/cli.py")
+
+
+def test_root_without_an_ontology_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["validate", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ackg: error: no ontology files under {tmp_path / 'ontology'}; point ACKG_HOME (or "
+        "validate --root) at a directory with ontology/ and data/\n"
+    )
+    assert "ACKG_HOME" not in os.environ  # --root applies to the one command only

@@ -137,8 +137,8 @@ def validation_files(
     shapes = resources.shapes_files()
     if not ontology:
         raise EnvError(
-            f"no ontology files under {resources.project_dir('ontology')}; "
-            f"run from a checkout or set {resources.ENV_HOME}"
+            f"no ontology files under {resources.project_dir('ontology')}; point "
+            f"{resources.ENV_HOME} (or validate --root) at a directory with ontology/ and data/"
         )
     project = resources.data_files()
     if not paths:
