@@ -168,6 +168,22 @@ def _same_as_findings(graph: rdflib.Graph, closed: rdflib.Graph) -> Iterator[Fin
                 value=str(second),
                 related=pair,
             )
+        elif (first, OWL.sameAs, second) in graph or (second, OWL.sameAs, first) in graph:
+            subject, obj = (
+                (first, second) if (first, OWL.sameAs, second) in graph else (second, first)
+            )
+            yield Finding(
+                "logic",
+                "error",
+                "owl:sameAs",
+                f"{subject} is stated to be the same individual as {obj} (owl:sameAs), which "
+                "the graph describes as another resource; describe them as one resource or "
+                "remove the statement.",
+                focus=str(subject),
+                predicate=str(OWL.sameAs),
+                value=str(obj),
+                related=pair,
+            )
         else:
             yield Finding(
                 "logic",
@@ -266,19 +282,15 @@ def logic_findings(graph: rdflib.Graph, individuals: Iterable[str] = ()) -> list
     data_iris = set(individuals)
     closed = _closure(graph)
     findings: list[Finding] = []
+    nothing = sorted(set(closed.subjects(RDF.type, OWL.Nothing)) - {OWL.Nothing}, key=str)
     for message in sorted({str(m) for m in closed.objects(None, ERRNS.error)}):
+        focus = _first_data_iri(message, data_iris)
+        if focus in {str(member) for member in nothing}:
+            continue  # a member of owl:Nothing is in every class: one finding says it all
         findings.append(
-            Finding(
-                "logic",
-                "error",
-                "OWL 2 RL",
-                f"{message.rstrip('.')}.",
-                focus=_first_data_iri(message, data_iris),
-            )
+            Finding("logic", "error", "OWL 2 RL", f"{message.rstrip('.')}.", focus=focus)
         )
-    for member in sorted(set(closed.subjects(RDF.type, OWL.Nothing)), key=str):
-        if member == OWL.Nothing:
-            continue
+    for member in nothing:
         findings.append(
             Finding(
                 "logic",
