@@ -3,18 +3,20 @@ Oxigraph server reading the same directory."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import export, stores
+from asean_customs_kg import export, resources, storedir, stores
 from asean_customs_kg.cli import main
-from asean_customs_kg.errors import EnvError, UsageError
+from asean_customs_kg.errors import DataError, EnvError, UsageError
 from asean_customs_kg.queries import SavedQuery, list_queries, run_query
 from oxigraph_server import OxigraphServer
 from store_helpers import HAS_EXTRA, examples, normalised, with_extra
@@ -26,10 +28,10 @@ def release() -> export.Release:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory, release: export.Release) -> Path:
-    """A store the tests only read."""
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store the tests only read, loaded from the project's files as the CLI does."""
     path = tmp_path_factory.mktemp("stores") / "store"
-    stores.load_store(path, release, chunk_size=400)
+    stores.load_store_files(path)
     return path
 
 
@@ -42,6 +44,11 @@ def graph_counts(path: Path) -> dict[str, int]:
     }
     del store
     return counts
+
+
+def siblings(path: Path) -> list[str]:
+    """What is in the store's parent directory: the store and nothing a load left."""
+    return sorted(entry.name for entry in path.parent.iterdir())
 
 
 def test_chunks_keep_blank_node_groups_together(release: export.Release) -> None:
@@ -65,6 +72,17 @@ def test_chunk_size_must_be_positive(release: export.Release) -> None:
 
 def test_the_load_reports_what_it_read_back(loaded: Path, release: export.Release) -> None:
     assert graph_counts(loaded) == release.counts()
+    assert siblings(loaded) == ["store"]
+
+
+def test_loading_the_files_gives_the_release(
+    loaded: Path, tmp_path: Path, release: export.Release
+) -> None:
+    """The bulk load of the files and the load of the built release give the same dataset,
+    description included (blank nodes aside, which canonicalization labels alike)."""
+    report = stores.load_store(tmp_path / "store", release)
+    assert report.counts == release.counts() and report.chunks == len(release.graphs)
+    assert canonical_dump(loaded) == canonical_dump(tmp_path / "store")
 
 
 @pytest.mark.parametrize("query", [pytest.param(q, id=q.name) for q in list_queries()])
@@ -77,12 +95,14 @@ def test_the_store_gives_the_embedded_answer(loaded: Path, query: SavedQuery) ->
 
 def test_loading_twice_gives_the_same_state(tmp_path: Path, release: export.Release) -> None:
     path = tmp_path / "store"
-    first = stores.load_store(path, release)
+    first = stores.load_store_files(path)
     dump = canonical_dump(path)
-    second = stores.load_store(path, release, chunk_size=100)
+    second = stores.load_store_files(path)
     assert first.counts == second.counts == release.counts()
-    assert second.chunks > first.chunks
     assert canonical_dump(path) == dump
+    stores.load_store(path, release)
+    assert canonical_dump(path) == dump
+    assert siblings(path) == ["store"]
 
 
 def canonical_dump(path: Path) -> list[str]:
@@ -97,56 +117,230 @@ def test_a_new_release_replaces_the_graphs(tmp_path: Path, release: export.Relea
     path = tmp_path / "store"
     stores.load_store(path, with_extra(release))
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
-    stores.load_store(path, release)
+    stores.load_store_files(path)
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is False
     assert graph_counts(path) == release.counts()
 
 
+def test_a_symbolic_link_to_a_store_is_kept(tmp_path: Path, release: export.Release) -> None:
+    real = tmp_path / "real"
+    stores.load_store(real, with_extra(release))
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    stores.load_store_files(link)
+    assert link.is_symlink() and graph_counts(real) == release.counts()
+    assert siblings(real) == ["link", "real"]
+
+
 KILLED_LOAD = """
 import sys, time
-import pyoxigraph
-from asean_customs_kg import export, stores
-release = export.build_release()
-graphs = dict(release.graphs)
-extra = pyoxigraph.Triple(
-    pyoxigraph.NamedNode("https://example.org/new"),
-    pyoxigraph.NamedNode("https://example.org/p"),
-    pyoxigraph.Literal("only in the second release"),
-)
-graphs[export.DATA_GRAPH] = [extra, *graphs[export.DATA_GRAPH]]
+from asean_customs_kg import stores
+from store_helpers import with_extra
+from asean_customs_kg import export
 def progress(done, total):
-    if done >= total - 300:
-        print("loading the data graph", flush=True)
-        time.sleep(600)
-stores.load_store(sys.argv[1], export.Release(graphs, release.prefixes), chunk_size=100,
-                  progress=progress)
+    print("loading", flush=True)
+    time.sleep(600)
+stores.load_store(sys.argv[1], with_extra(export.build_release()), progress=progress)
 """
+
+
+def run_killed(script: str, path: Path, *, signal_line: str) -> None:
+    """Runs ``script`` on ``path`` until it prints ``signal_line`` or dies, then kills it."""
+    tests = str(Path(__file__).parent)
+    process = subprocess.Popen(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {tests!r})\n" + script, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == signal_line
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_a_store_killed_mid_load_keeps_its_previous_contents(
     tmp_path: Path, release: export.Release
 ) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, release)
-    process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_LOAD, str(path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stdout.readline() == "loading the data graph\n"
-    finally:
-        process.kill()
-        process.wait()
-    counts = graph_counts(path)
-    # The kill came mid-load: the new data sits half-sent in its temporary graph...
-    temporary = stores.temporary_graph(export.DATA_GRAPH)
-    assert 0 < counts[temporary] < len(release.graphs[export.DATA_GRAPH]) + 1
-    # ...and the graphs themselves are the previous release's.
-    assert {graph: counts[graph] for graph in export.GRAPHS} == release.counts()
+    stores.load_store_files(path)
+    run_killed(KILLED_LOAD, path, signal_line="loading\n")
+    # The kill came mid-load: the new store sits half-written next to the store...
+    assert (tmp_path / "store.loading").is_dir()
+    # ...and the store is the previous release's.
+    assert graph_counts(path) == release.counts()
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is False
     # The next load clears the leftovers.
+    stores.load_store(path, with_extra(release))
+    assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
+    assert siblings(path) == ["store"]
+
+
+# A load of a second release killed (SIGKILL) at one point of the swap (see storedir's doc).
+CRASH_IN_SWAP = """
+import os, signal, sys
+from asean_customs_kg import export, storedir, stores
+from store_helpers import with_extra
+point = sys.argv[2]
+renames = []
+real_rename, real_remove = os.rename, storedir.remove
+def crash():
+    print("crashing", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+def rename(source, target):
+    if point == "before the swap" and not renames:
+        crash()
+    real_rename(source, target)
+    renames.append(target)
+    if point == f"after rename {len(renames)}":
+        crash()
+def remove(path):
+    if point == "while deleting the previous store" and str(path).endswith(".replaced"):
+        files = sorted(p for p in path.iterdir() if p.is_file())
+        for part in files[: len(files) // 2]:
+            part.unlink()
+        crash()
+    real_remove(path)
+os.rename = rename
+storedir.remove = remove
+stores.load_store(sys.argv[1], with_extra(export.build_release()))
+"""
+
+
+@pytest.mark.parametrize(
+    ("point", "new", "left"),
+    [
+        ("before the swap", False, ["store", "store.loading"]),
+        ("after rename 1", False, ["store.loading", "store.replaced"]),
+        ("after rename 2", True, ["store", "store.replaced"]),
+        ("while deleting the previous store", True, ["store", "store.replaced"]),
+    ],
+)
+def test_a_load_killed_in_its_swap_leaves_one_whole_store(
+    tmp_path: Path, release: export.Release, point: str, new: bool, left: list[str]
+) -> None:
+    path = tmp_path / "store"
     stores.load_store(path, release)
+    script = CRASH_IN_SWAP.replace("sys.argv[2]", repr(point))
+    run_killed(script, path, signal_line="crashing\n")
+    # (The lock file stays too, unlocked: the kernel let go of the lock with the process.)
+    assert siblings(path) == [".store.lock", *left]
+    # Queries read one whole store: the previous one until the new one is in place.
+    backend = stores.StoreBackend(path)
+    assert backend.query(HAS_EXTRA).boolean is new
+    assert len(run_query("bodies", backend=backend)) > 0
+    del backend
+    # The next load puts things right: the previous store back, or the rest deleted.
+    stores.load_store(path, release)
+    assert siblings(path) == ["store"]
     assert graph_counts(path) == release.counts()
+
+
+def test_an_empty_store_created_mid_swap_gives_way_to_the_previous_one(
+    tmp_path: Path, release: export.Release
+) -> None:
+    """An Oxigraph server started on the missing directory between the two renames."""
+    previous = tmp_path / "store.replaced"
+    stores.load_store(previous, with_extra(release))
+    path = tmp_path / "store"
+    del_store = pyoxigraph.Store(str(path))  # an empty store
+    del del_store
+    paths = storedir.StorePaths(path)
+    storedir.recover(paths, str(path))
+    assert siblings(path) == ["store"]
+    assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
+
+
+def test_a_failed_rename_puts_the_previous_store_back(
+    tmp_path: Path, release: export.Release, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store"
+    stores.load_store(path, release)
+    real_rename = os.rename
+
+    def rename(source: Any, target: Any) -> None:
+        if str(source).endswith(".loading"):
+            raise OSError(5, "Input/output error")
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(EnvError) as caught:
+        stores.load_store(path, with_extra(release))
+    assert str(caught.value).startswith(
+        f"{path}: the new store could not replace the previous one ("
+    )
+    monkeypatch.undo()
+    assert graph_counts(path) == release.counts()
+    assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is False
+
+
+class Miscounted(export.Release):
+    """A release that claims one more data triple than it holds."""
+
+    def counts(self) -> dict[str, int]:
+        counts = super().counts()
+        counts[export.DATA_GRAPH] += 1
+        return counts
+
+
+def test_a_count_that_differs_keeps_the_previous_store(
+    tmp_path: Path, release: export.Release
+) -> None:
+    path = tmp_path / "store"
+    stores.load_store(path, with_extra(release))
+    held = len(release.graphs[export.DATA_GRAPH])
+    with pytest.raises(EnvError) as caught:
+        stores.load_store(path, Miscounted(release.graphs, release.prefixes))
+    assert str(caught.value) == (
+        f"the load into {path} failed, the previous contents of the store are intact: "
+        f"the new store {tmp_path / 'store.loading'} holds {held} triples in "
+        f"<{export.DATA_GRAPH}> after loading, but {held + 1} were sent"
+    )
+    assert siblings(path) == ["store"]
+    assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
+
+
+def test_a_syntax_error_keeps_the_previous_store(tmp_path: Path, release: export.Release) -> None:
+    path = tmp_path / "store"
+    stores.load_store(path, release)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix ex: <https://example.org/> .\nex:a ex:b "open\n')
+    with pytest.raises(DataError) as caught:
+        stores.load_store_files(path, data=[*resources.data_files(), broken])
+    assert caught.value.path == broken and caught.value.line == 2
+    assert str(caught.value).startswith(f"{broken}:2:")
+    assert siblings(path) == ["broken.ttl", "store"]
+    assert graph_counts(path) == release.counts()
+
+
+def test_ctrl_c_keeps_the_previous_store(tmp_path: Path, release: export.Release) -> None:
+    path = tmp_path / "store"
+    stores.load_store(path, release)
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(stores.LoadInterrupted) as caught:
+        stores.load_store_files(path, progress=interrupt)
+    assert caught.value.exit_code == 130
+    assert str(caught.value) == (
+        f"the load into {path} was interrupted; the previous contents of the store are intact"
+    )
+    assert siblings(path) == ["store"] and graph_counts(path) == release.counts()
+
+
+def test_two_loads_take_turns(tmp_path: Path, release: export.Release) -> None:
+    path = tmp_path / "store"
+    stores.load_store(path, release)
+    paths = storedir.StorePaths(path)
+    with storedir.locked(paths, str(path)), pytest.raises(EnvError) as caught:
+        stores.load_store_files(path)
+    assert str(caught.value) == (
+        f"{path}: another load into this store is running; wait for it to finish"
+    )
+    assert siblings(path) == ["store"]
+    stores.load_store_files(path)  # the lock was let go
 
 
 def test_a_directory_that_is_not_a_store_is_refused(
@@ -195,14 +389,15 @@ def test_the_oxigraph_server_serves_the_store(loaded: Path, tmp_path: Path) -> N
 def test_cli_load_and_query_a_store(tmp_path: Path, release: export.Release) -> None:
     runner = CliRunner()
     path = tmp_path / "store"
-    loaded = runner.invoke(main, ["load", "--store", str(path), "--chunk-size", "2000"])
+    loaded = runner.invoke(main, ["load", "--store", str(path)])
     assert loaded.exit_code == 0, loaded.output
     lines = loaded.stdout.splitlines()
     assert [line.split() for line in lines[:4]] == [
         [str(count), graph] for graph, count in release.counts().items()
     ]
+    files = sum(len(paths) for paths in export.source_files().values())
     assert lines[4] == (
-        f"loaded {len(release)} triples into {path} in 4 chunks; "
+        f"loaded {len(release)} triples into {path} from {files} files; "
         "the counts were read back and match"
     )
     for args in (
@@ -233,6 +428,7 @@ def test_cli_load_and_query_a_store(tmp_path: Path, release: export.Release) -> 
             "give --store PATH or --endpoint URL, not both",
         ),
         (["query", "bodies", "--timeout", "3"], "--timeout applies to --endpoint only"),
+        (["load", "--store", "s", "--chunk-size", "10"], "--chunk-size applies to --endpoint only"),
     ],
 )
 def test_cli_option_mistakes(args: list[str], message: str) -> None:
@@ -247,7 +443,7 @@ def test_progress_is_shown_on_a_terminal(tmp_path: Path) -> None:
 
     script = Path(sys.executable).parent / "ackg"
     terminal, attached = pty.openpty()
-    command = [str(script), "load", "--store", str(tmp_path / "store"), "--chunk-size", "300"]
+    command = [str(script), "load", "--store", str(tmp_path / "store")]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=attached)
     os.close(attached)
     assert process.stdout is not None
@@ -264,4 +460,5 @@ def test_progress_is_shown_on_a_terminal(tmp_path: Path) -> None:
         shown += data
     os.close(terminal)
     assert b"loading  [" in shown and b"100%" in shown
-    assert stdout.endswith("in 11 chunks; the counts were read back and match\n")
+    files = sum(len(paths) for paths in export.source_files().values())
+    assert stdout.endswith(f"from {files} files; the counts were read back and match\n")

@@ -37,8 +37,11 @@ __all__ = [
     "ExportFormat",
     "Release",
     "build_release",
+    "describe",
+    "describe_store",
     "format_from_suffix",
     "serialize",
+    "source_files",
     "write",
 ]
 
@@ -247,6 +250,52 @@ def describe(
     return description
 
 
+def describe_store(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
+    """The description of the release held in ``store``'s ontology, shapes and data graphs: the
+    same triples as :func:`build_release` gives for the files that filled them, read from the
+    store's indexes (one pass over the data graph) instead of from every statement in Python."""
+    data = f"GRAPH <{DATA_GRAPH}>"
+
+    def select(query: str) -> list[pyoxigraph.QuerySolution]:
+        answer = store.query(query)
+        assert isinstance(answer, pyoxigraph.QuerySolutions)
+        return list(answer)
+
+    counts: dict[str, int] = {}
+    vocabularies: set[str] = set()
+    for row in select(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {data} {{ ?s ?p ?o }} }} GROUP BY ?p"):
+        vocabularies.add(_namespace(row["p"].value))
+        counts[DATA_GRAPH] = counts.get(DATA_GRAPH, 0) + int(row["n"].value)
+    # (No FILTER in these: it would keep the engine from reading the type index.)
+    for row in select(f"SELECT DISTINCT ?c WHERE {{ {data} {{ ?s a ?c }} }}"):
+        if isinstance(row["c"], pyoxigraph.NamedNode):
+            vocabularies.add(_namespace(row["c"].value))
+    for name in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
+        (row,) = select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        counts[name] = int(row["n"].value)
+    sources = sorted(
+        row["d"].value
+        for row in select(
+            f"SELECT DISTINCT ?d WHERE {{ {data} {{ ?d a <{_ACK}SourceDocument> }} }}"
+        )
+        if isinstance(row["d"], pyoxigraph.NamedNode)
+    )
+    return describe(counts, sources, sorted(vocabularies))
+
+
+def source_files(
+    ontology: Sequence[Path] | None = None,
+    shapes: Sequence[Path] | None = None,
+    data: Sequence[Path] | None = None,
+) -> dict[str, list[Path]]:
+    """The files of each named graph but the description: the project's, or the given ones."""
+    return {
+        ONTOLOGY_GRAPH: list(resources.ontology_files() if ontology is None else ontology),
+        SHAPES_GRAPH: list(resources.shapes_files() if shapes is None else shapes),
+        DATA_GRAPH: list(resources.data_files() if data is None else data),
+    }
+
+
 def _sort_key(triple: pyoxigraph.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
 
@@ -263,11 +312,7 @@ def build_release(
     """
     from .graph import load_oxigraph
 
-    groups = {
-        ONTOLOGY_GRAPH: list(resources.ontology_files() if ontology is None else ontology),
-        SHAPES_GRAPH: list(resources.shapes_files() if shapes is None else shapes),
-        DATA_GRAPH: list(resources.data_files() if data is None else data),
-    }
+    groups = source_files(ontology, shapes, data)
     stores = {name: load_oxigraph(paths) for name, paths in groups.items()}
     triples = {name: _triples(store) for name, store in stores.items()}
     description = describe(

@@ -1,7 +1,13 @@
 """Triplestores: loading a release into an on-disk store or a SPARQL 1.1 server, and running
 queries on them.
 
-Two targets, one procedure (:func:`load_store`, :func:`load_endpoint`):
+An on-disk store (:func:`load_store_files`, :func:`load_store`) is replaced whole: the files
+(or a built release) are bulk-loaded into a new store in a directory next to it, the triple
+count of each graph is read back from disk, and the new directory is renamed into place
+(:mod:`.storedir` says what a crash at each step leaves and how the next load puts it right).
+One write of every statement, straight from the parser into the indexes, in bounded memory.
+
+A SPARQL 1.1 server (:func:`load_endpoint`) is loaded in five steps:
 
 1. drop what an interrupted earlier load left in the temporary graphs;
 2. send every named graph of the release, in chunks, to a temporary graph of its own
@@ -14,9 +20,9 @@ Two targets, one procedure (:func:`load_store`, :func:`load_endpoint`):
    GRAPH <g>; MOVE <tmp> TO <g>``...), which the store applies as one transaction;
 5. read back the number of triples in each target graph and fail if it differs.
 
-So a failure before step 4 (server down, dropped connection, HTTP error, timeout, Ctrl-C, a
-killed process) leaves the previous contents of the target graphs as they were, and loading
-the same release twice gives the same graphs.
+So, for both targets, a failure before the final step (server down, dropped connection, HTTP
+error, timeout, Ctrl-C, a killed process) leaves the previous contents as they were, and
+loading the same release twice gives the same graphs.
 
 :class:`StoreBackend` and :class:`EndpointBackend` run the saved queries (the
 :class:`~asean_customs_kg.queries.Backend` protocol) with the ontology and data graphs as the
@@ -30,13 +36,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph
 
+from . import storedir
 from .endpoints import DEFAULT_TIMEOUT, Credentials, Endpoint
-from .errors import EnvError, UsageError
+from .errors import DataError, EnvError, UsageError
 from .export import GRAPHS, QUERY_GRAPHS, Release
 from .results import Result
 from .sparqltext import BindableTerm, bind_values
@@ -52,6 +60,7 @@ __all__ = [
     "chunks",
     "load_endpoint",
     "load_store",
+    "load_store_files",
     "query_url_for",
     "temporary_graph",
 ]
@@ -187,91 +196,188 @@ def _check(what: str, sent: Mapping[str, int], found: Mapping[str, int], after: 
 
 
 def _open_store(path: Path, *, create: bool) -> pyoxigraph.Store:
-    if not create and not (path / "CURRENT").is_file():
-        raise EnvError(
-            f"{path}: no Oxigraph store there; create one with 'ackg load --store {path}'"
-        )
-    if create and path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
-        raise UsageError(
-            f"{path}: the directory is not empty and holds no Oxigraph store; "
-            "give a new or empty directory, or an existing store"
-        )
-    if create and path.exists() and not path.is_dir():
-        raise UsageError(f"{path}: not a directory; give a directory for the store")
-    try:
-        return pyoxigraph.Store(str(path)) if create else pyoxigraph.Store.read_only(str(path))
-    except OSError as error:
-        text = str(error)
-        if "lock" in text.lower():
+    """Opens the store for reading (``create=False``: a load killed in the middle of its swap
+    is read from the previous store it set aside) or for writing."""
+    if not create:
+        readable = storedir.readable(path)
+        if not storedir.is_store(readable):
             raise EnvError(
-                f"{path}: the store is in use by another process (an Oxigraph server?); "
-                "stop it and try again"
-            ) from None
-        raise EnvError(f"{path}: cannot open the store: {text.splitlines()[0][:200]}") from None
+                f"{path}: no Oxigraph store there; create one with 'ackg load --store {path}'"
+            )
+        try:
+            return pyoxigraph.Store.read_only(str(readable))
+        except OSError as error:
+            text = str(error).splitlines()[0][:200]
+            raise EnvError(f"{path}: cannot open the store: {text}") from None
+    return storedir.open_store(path, path)
 
 
 def _store_counts(store: pyoxigraph.Store, graphs: Sequence[str]) -> dict[str, int]:
-    answer = store.query(_COUNT.format(graphs=_iri_list(graphs)))
-    return _counts(Result.from_oxigraph(answer), graphs)
+    counts = {}
+    for graph in graphs:  # one query per graph: a VALUES block over them is slower
+        answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(answer, pyoxigraph.QuerySolutions)
+        (row,) = answer
+        number = row["n"]
+        counts[graph] = int(number.value) if isinstance(number, pyoxigraph.Literal) else 0
+    return counts
+
+
+#: Fills a new store and returns the number of triples it should then hold in each graph.
+_Fill = Callable[[pyoxigraph.Store], Mapping[str, int]]
+
+
+def _replace_store(path: str | os.PathLike[str], fill: _Fill, steps: int) -> LoadReport:
+    """Fills a new store next to ``path`` with ``fill``, reads its counts back from disk, and
+    swaps it in place of the store at ``path`` (see :mod:`.storedir`)."""
+    shown = str(path)
+    paths = storedir.StorePaths(path)
+    intact = "the previous contents of the store are intact"
+    with storedir.locked(paths, shown):
+        try:
+            storedir.recover(paths, shown)
+            storedir.check_target(paths, shown)
+            store = storedir.open_store(paths.loading, paths.loading)
+            try:
+                expected = dict(fill(store))
+                store.flush()
+            except BaseException as error:
+                # The traceback's frames hold the store open: let go of it before deleting.
+                traceback.clear_frames(error.__traceback__)
+                raise
+            finally:
+                del store
+            # Read back from disk, as a server would find it.
+            written = pyoxigraph.Store.read_only(str(paths.loading))
+            try:
+                found = _store_counts(written, list(expected))
+            finally:
+                del written
+            _check(f"the new store {paths.loading}", expected, found, "after loading")
+            storedir.check_target(paths, shown)  # no server started on it meanwhile
+        except KeyboardInterrupt:
+            storedir.remove(paths.loading)
+            raise LoadInterrupted(f"the load into {shown} was interrupted; {intact}") from None
+        except (EnvError, DataError, UsageError) as error:
+            storedir.remove(paths.loading)
+            if isinstance(error, EnvError) and "in use by another process" not in str(error):
+                raise EnvError(f"the load into {shown} failed, {intact}: {error}") from None
+            raise
+        except OSError as error:
+            storedir.remove(paths.loading)
+            raise EnvError(f"the load into {shown} failed, {intact}: {str(error)[:200]}") from None
+        try:
+            storedir.swap(paths)
+        except OSError as error:
+            raise EnvError(
+                f"{shown}: the new store could not replace the previous one ({error}); "
+                "the next load puts things right"
+            ) from None
+    return LoadReport(shown, found, steps)
 
 
 def load_store(
     path: str | os.PathLike[str],
     release: Release,
     *,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Loads ``release`` into the on-disk pyoxigraph store at ``path`` (created if missing),
-    replacing its graphs atomically (see the module doc). The directory can then be served by
-    ``oxigraph serve --location PATH`` of the same Oxigraph version.
+    """Loads ``release`` into the on-disk store at ``path`` (created if missing), replacing
+    the whole store atomically: the release is bulk-loaded into a new store next to it, the
+    count of each graph is read back from disk, and the new store is renamed into place (see
+    :mod:`.storedir`). ``progress`` is called after each graph. The directory can then be
+    served by ``oxigraph serve --location PATH`` of the same Oxigraph version.
 
-    Raises :class:`EnvError` when the store cannot be opened (e.g. a server holds it) or a count
-    read back differs, and :class:`UsageError` for a directory that is not a store.
+    Raises :class:`EnvError` when the store cannot be written (e.g. a server holds it) or a
+    count read back differs, and :class:`UsageError` for a directory that is not a store.
     """
-    target = Path(path)
-    store = _open_store(target, create=True)
-    try:
-        for graph in store.named_graphs():
-            if isinstance(graph, pyoxigraph.NamedNode) and graph.value.startswith(
-                TEMPORARY_GRAPH_BASE
-            ):
-                store.remove_graph(graph)
-        sent = release.counts()
-        total, done, number = len(release), 0, 0
+
+    def fill(store: pyoxigraph.Store) -> dict[str, int]:
+        total, done = len(release), 0
         for name, triples in release.graphs.items():
-            temporary = pyoxigraph.NamedNode(temporary_graph(name))
-            for chunk in chunks(triples, chunk_size):
-                store.extend(
-                    pyoxigraph.Quad(t.subject, t.predicate, t.object, temporary) for t in chunk
+            graph = pyoxigraph.NamedNode(name)
+            store.bulk_extend(
+                pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples
+            )
+            done += len(triples)
+            if progress is not None:
+                progress(done, total)
+        return release.counts()
+
+    return _replace_store(path, fill, len(release.graphs))
+
+
+def load_store_files(
+    path: str | os.PathLike[str],
+    *,
+    ontology: Sequence[Path] | None = None,
+    shapes: Sequence[Path] | None = None,
+    data: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Loads the project's files (or the given ones) into the on-disk store at ``path`` as
+    :func:`load_store` loads their release: the same named graphs and description, without
+    building the release in memory. Each file is bulk-loaded into its graph, straight from the
+    parser into the store's indexes; the description is then read from the store
+    (:func:`~.export.describe_store`). ``progress`` is called after each file with the bytes
+    read so far and the total. ``LoadReport.chunks`` is the number of files.
+
+    Raises :class:`DataError` (file, line, column) for a syntax error, and as
+    :func:`load_store` does.
+    """
+    from .export import DESCRIPTION_GRAPH, describe_store, source_files
+
+    groups = source_files(ontology, shapes, data)
+    files = [(name, file) for name, paths in groups.items() for file in paths]
+
+    def fill(store: pyoxigraph.Store) -> dict[str, int]:
+        sizes = [_size(file) for _, file in files]
+        total, done = sum(sizes), 0
+        for (name, file), size in zip(files, sizes, strict=True):
+            try:
+                store.bulk_load(
+                    path=file,
+                    format=pyoxigraph.RdfFormat.TURTLE,
+                    to_graph=pyoxigraph.NamedNode(name),
                 )
-                done, number = done + len(chunk), number + 1
-                if progress is not None:
-                    progress(done, total)
-        temporaries = {temporary_graph(name): count for name, count in sent.items()}
-        _check(
-            f"the store {target}",
-            temporaries,
-            _store_counts(store, list(temporaries)),
-            "after loading",
-        )
-        store.update(_swap(sent))
-        found = _store_counts(store, list(sent))
-        _check(f"the store {target}", sent, found, "after the load")
-        store.flush()
-        return LoadReport(str(target), found, number)
+            except SyntaxError as error:
+                raise DataError(
+                    f"Turtle syntax error: {_POSITION.sub('', error.msg or str(error))}",
+                    file,
+                    error.lineno,
+                    error.offset,
+                ) from None
+            done += size
+            if progress is not None:
+                progress(done, total)
+        description = describe_store(store)
+        graph = pyoxigraph.NamedNode(DESCRIPTION_GRAPH)
+        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in description)
+        counts = {name: 0 for name in GRAPHS}
+        for triple in description:  # the description states the count of every graph
+            subject, count = triple.subject, triple.object
+            if (
+                triple.predicate.value == _VOID_TRIPLES
+                and isinstance(subject, pyoxigraph.NamedNode)
+                and isinstance(count, pyoxigraph.Literal)
+                and subject.value in counts
+            ):
+                counts[subject.value] = int(count.value)
+        return counts
+
+    return _replace_store(path, fill, len(files))
+
+
+_VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+# pyoxigraph's messages start with the position, which DataError already shows.
+_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
     except OSError as error:
-        raise EnvError(
-            f"{target}: the load failed, the previous contents of the graphs are intact: "
-            f"{str(error)[:200]}"
-        ) from None
-    except KeyboardInterrupt:
-        raise LoadInterrupted(
-            f"the load into {target} was interrupted; the previous contents of the graphs "
-            "are intact"
-        ) from None
-    finally:
-        del store
+        raise EnvError(f"{path}: cannot read the file: {error.strerror or error}") from None
 
 
 class StoreBackend:
