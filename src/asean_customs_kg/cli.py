@@ -499,9 +499,8 @@ def export_command(fmt: str | None, output: str | None) -> None:
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
-    default=5000,
-    show_default=True,
-    help="Triples sent per request.",
+    default=None,
+    help="With --endpoint: triples sent per request (default 5000).",
 )
 @click.option(
     "--timeout",
@@ -515,16 +514,17 @@ def load_command(
     store: str | None,
     endpoint: str | None,
     query_endpoint: str | None,
-    chunk_size: int,
+    chunk_size: int | None,
     timeout: float,
 ) -> None:
     """Load the graph into an on-disk store or a SPARQL 1.1 server, replacing its graphs.
 
     The ontology, the shapes, the data and the description go to their named graphs
-    (https://w3id.org/asean-customs-kg/graph/...). The load is atomic: the graphs are
-    filled in temporary graphs, chunk by chunk, then swapped in with one update, so a
-    failure or Ctrl-C leaves the previous contents intact, and loading twice gives the same
-    state. The number of triples in each graph is then read back and checked.
+    (https://w3id.org/asean-customs-kg/graph/...). The load is atomic: a store is
+    bulk-loaded into a new directory next to it, then renamed into its place; a server's
+    graphs are filled in temporary graphs, chunk by chunk, then swapped in with one update.
+    So a failure or Ctrl-C leaves the previous contents intact, and loading twice gives the
+    same state. The number of triples in each graph is read back and checked.
 
     \b
     Examples:
@@ -541,35 +541,42 @@ def load_command(
         raise UsageError("give --store PATH or --endpoint URL (one of them)")
     if query_endpoint is not None and endpoint is None:
         raise UsageError("--query-endpoint applies to --endpoint only")
+    if chunk_size is not None and endpoint is None:
+        raise UsageError("--chunk-size applies to --endpoint only")
     from . import export, stores
 
-    release = export.build_release()
     with contextlib.ExitStack() as stack:
         progress = None
         if sys.stderr.isatty():
-            bar = stack.enter_context(
-                click.progressbar(length=len(release), label="loading", file=sys.stderr)
-            )
+            bars: list[Any] = []
 
             def progress(done: int, total: int) -> None:
-                bar.update(done - bar.pos)
+                if not bars:
+                    bars.append(
+                        stack.enter_context(
+                            click.progressbar(length=total, label="loading", file=sys.stderr)
+                        )
+                    )
+                bars[0].update(done - bars[0].pos)
 
         if store is not None:
-            report = stores.load_store(store, release, chunk_size=chunk_size, progress=progress)
+            report = stores.load_store_files(store, progress=progress)
+            steps = f"from {report.chunks} files"
         else:
             assert endpoint is not None
             report = stores.load_endpoint(
                 endpoint,
-                release,
+                export.build_release(),
                 query_url=query_endpoint,
-                chunk_size=chunk_size,
+                chunk_size=chunk_size or stores.DEFAULT_CHUNK_SIZE,
                 timeout=timeout,
                 progress=progress,
             )
+            steps = f"in {report.chunks} chunks"
     for graph, count in report.counts.items():
         click.echo(f"{count:>8}  {graph}")
     click.echo(
-        f"loaded {report.total} triples into {report.target} in {report.chunks} chunks; "
+        f"loaded {report.total} triples into {report.target} {steps}; "
         "the counts were read back and match"
     )
 
