@@ -49,6 +49,7 @@ from .sparqltext import (
     check_read_only,
     prefixes_of,
     query_form,
+    sparql_term,
     variables_of,
 )
 
@@ -95,14 +96,29 @@ _LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _ORG = "http://www.w3.org/ns/org#"
-# Exact, case-insensitive lookup of a name: rank 1 acronyms, 2 names, 3 identifiers.
+# The properties that name a resource, ranked: 1 acronyms, 2 names, 3 identifiers.
+_NAMING = (
+    (1, f"<{_SKOS}notation>"),
+    (2, f"<{_SKOS}prefLabel>"),
+    (2, f"<{_SKOS}altLabel>"),
+    (3, f"<{_ORG}identifier>"),
+)
+# Exact spellings: one VALUES block of (rank, property, literal) rows, filled in by
+# _exact_lookup, so that each row is a lookup in the store's predicate-object index and the
+# cost does not grow with the graph (Oxigraph does not join two VALUES blocks first).
+_EXACT = """SELECT DISTINCT ?rank ?resource WHERE {
+  VALUES (?rank ?property ?key) { %s }
+  ?resource ?property ?key .
+} ORDER BY ?rank ?resource"""
+# Case-insensitive comparison with every name of the graph: linear, the last resort.
 _LOOKUP = f"""SELECT DISTINCT ?rank ?resource WHERE {{
-  VALUES (?rank ?property) {{
-    (1 <{_SKOS}notation>) (2 <{_SKOS}prefLabel>) (2 <{_SKOS}altLabel>) (3 <{_ORG}identifier>)
-  }}
+  VALUES (?rank ?property) {{ {" ".join(f"({r} {p})" for r, p in _NAMING)} }}
   ?resource ?property ?key .
   FILTER (LCASE(STR(?key)) = ?_wanted)
 }} ORDER BY ?rank ?resource"""
+_DESCRIBED = "ASK { ?_resource ?predicate ?object }"
+# The language tags tried for an exact name, besides the plain string.
+_LANGUAGES = ("en",)
 _ACRONYMS = f"SELECT DISTINCT ?acronym WHERE {{ ?resource <{_SKOS}notation> ?acronym }}"
 
 
@@ -426,17 +442,26 @@ def resolve_iri(
     """The IRI that ``value`` names: an acronym, a name or an identifier (case-insensitive),
     a prefixed name using ``prefixes``, or an IRI, in that order of preference.
 
+    The lookup uses the store's indexes and stays fast on a large graph: first the names
+    spelt exactly as given (or in upper, lower, capitalised or title case; a plain string or
+    English), then the IRI when the graph describes it, and only when neither matches, a
+    case-insensitive comparison with every name of the graph (linear in its size).
+
     Raises :class:`UsageError` when nothing matches (suggesting the closest acronyms), when a
     name matches several resources, or when an IRI is malformed.
     """
-    wanted = pyoxigraph.Literal(value.lower())
-    found = backend.query(_LOOKUP, {"_wanted": wanted})
-    best: list[str] = []
-    for rank, resource in found.solutions:
-        if isinstance(resource, pyoxigraph.NamedNode) and rank is not None:
-            if best and rank != found.solutions[0][0]:
-                break
-            best.append(resource.value)
+    best = _best(backend.query(_exact_lookup(value)))
+    iri = _iri_of(value, prefixes)
+    if not best and iri is not None:
+        try:
+            term = pyoxigraph.NamedNode(iri)
+        except ValueError:
+            pass
+        else:
+            if backend.query(_DESCRIBED, {"_resource": term}).boolean:
+                return term
+    if not best:
+        best = _best(backend.query(_LOOKUP, {"_wanted": pyoxigraph.Literal(value.lower())}))
     if len(best) == 1:
         return pyoxigraph.NamedNode(best[0])
     if len(best) > 1:
@@ -445,18 +470,52 @@ def resolve_iri(
             f"{what} {_show(value)} is ambiguous: it names {len(best)} resources ({shown}); "
             "give the IRI instead"
         )
-    prefix, colon, local = value.partition(":")
-    iri = None
-    if colon and prefixes and prefix in prefixes:
-        iri = prefixes[prefix] + local
-    elif _SCHEME.match(value):
-        iri = value
     if iri is not None:
         try:
             return pyoxigraph.NamedNode(iri)
         except ValueError as error:
             raise UsageError(f"{what} {_show(value)} is not a valid IRI: {error}") from error
     raise UsageError(_unknown(backend, value, what))
+
+
+def _exact_lookup(value: str) -> str:
+    """The query that finds ``value`` spelt exactly, or in upper, lower, capitalised or title
+    case, as a plain string or in each of :data:`_LANGUAGES`."""
+    spellings = dict.fromkeys(
+        (value, value.upper(), value.lower(), value.capitalize(), value.title())
+    )
+    terms = [
+        sparql_term(
+            pyoxigraph.Literal(text, language=language) if language else pyoxigraph.Literal(text)
+        )
+        for text in spellings
+        for language in (None, *_LANGUAGES)
+    ]
+    return _EXACT % " ".join(
+        f"({rank} {property} {term})" for rank, property in _NAMING for term in terms
+    )
+
+
+def _best(found: Result) -> list[str]:
+    """The resources of the best rank in a lookup's answer (``?rank ?resource`` rows)."""
+    best: list[str] = []
+    for rank, resource in found.solutions:
+        if isinstance(resource, pyoxigraph.NamedNode) and rank is not None:
+            if best and rank != found.solutions[0][0]:
+                break
+            best.append(resource.value)
+    return best
+
+
+def _iri_of(value: str, prefixes: Mapping[str, str] | None) -> str | None:
+    """The IRI that ``value`` writes, as a prefixed name using ``prefixes`` or in full; None
+    when it is neither (the IRI is not checked here)."""
+    prefix, colon, local = value.partition(":")
+    if colon and prefixes and prefix in prefixes:
+        return prefixes[prefix] + local
+    if _SCHEME.match(value):
+        return value
+    return None
 
 
 def _unknown(backend: Backend, value: str, what: str) -> str:
