@@ -19,7 +19,7 @@ import pytest
 from asean_customs_kg import resources
 from asean_customs_kg.checks import load_checks, run_checks
 from asean_customs_kg.graph import load_oxigraph, load_rdflib
-from asean_customs_kg.problems import Problem
+from asean_customs_kg.problems import Finding, Problem
 from asean_customs_kg.reasoning import key_findings, logic_findings
 from asean_customs_kg.validate import Report, validate
 from helpers import FIXTURES
@@ -251,47 +251,49 @@ def test_problems_are_sorted_by_file_and_line() -> None:
 # --- the speed-ups change nothing ---
 
 
-def test_prepared_queries_give_pyshacl_s_own_results() -> None:
-    """The SHACL stage caches rdflib's parsed queries; pySHACL without the cache must agree,
-    on every shapes fixture at once (their SPARQL constraints fire many times)."""
-    import pyshacl
-    from rdflib import Namespace
-
-    from asean_customs_kg.shacl import prepared_queries
-
-    sh = Namespace("http://www.w3.org/ns/shacl#")
-    fixtures = sorted((FIXTURES / "shapes").glob("*.ttl"))
-    shapes = load_rdflib(resources.shapes_files())
-
-    def results(cached: bool) -> set[tuple[str, str, str]]:
-        data: Graph = load_rdflib([*resources.ontology_files(), *fixtures])
-        if cached:
-            with prepared_queries():
-                report = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)[1]
-        else:
-            report = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)[1]
-        return {
-            (
-                str(report.value(r, sh.focusNode)),
-                str(report.value(r, sh.resultMessage)),
-                str(report.value(r, sh.sourceConstraintComponent)),
-            )
-            for r in report.subjects(sh.resultSeverity, None)
-        }
-
-    cached = results(cached=True)
-    assert len(cached) > len(fixtures)
-    assert cached == results(cached=False)
-
-
-def test_pyoxigraph_reading_matches_rdflib_s() -> None:
+def _split_and_whole(paths: list[Path]) -> tuple[set[Finding], set[Finding], int]:
+    """SHACL findings on ``paths`` (with the ontology): the SPARQL constraints on pyoxigraph
+    plus pySHACL on the rest, and pySHACL on all the shapes; and how many constraints moved."""
     from rdflib import Graph
-    from rdflib.compare import isomorphic
 
-    from asean_customs_kg.validate import _to_rdflib
+    from asean_customs_kg.shacl import shacl_findings
+    from asean_customs_kg.shacl_sparql import sparql_findings, split_shapes
+    from asean_customs_kg.validate import _parse_all, _store
 
-    for path in [*resources.ontology_files(), *resources.shapes_files(), *resources.data_files()]:
-        assert isomorphic(_to_rdflib(path), Graph().parse(path, format="turtle")), path
+    files = [*resources.ontology_files(), *paths]
+    graphs, triples, problems = _parse_all(files)
+    assert problems == []
+    union = Graph()
+    for path in files:
+        union += graphs[path]
+    shapes = load_rdflib(resources.shapes_files())
+    core, constraints = split_shapes(shapes)
+    split = set(sparql_findings(_store(triples[p] for p in files), shapes, constraints))
+    split |= set(shacl_findings(union, core))
+    return split, set(shacl_findings(union, shapes)), len(constraints)
+
+
+def test_sparql_constraints_once_give_pyshacl_s_own_results() -> None:
+    """Every shapes fixture at once: the constraints run once over the graph on pyoxigraph find
+    what pySHACL finds running them node by node (same focus, message, severity, rule)."""
+    from rdflib import URIRef
+
+    fixtures = sorted((FIXTURES / "shapes").glob("*.ttl"))
+    split, whole, moved = _split_and_whole(fixtures)
+    shapes = load_rdflib(resources.shapes_files())
+    sparql = URIRef("http://www.w3.org/ns/shacl#sparql")
+    assert moved == len(set(shapes.objects(None, sparql))) > 0
+    assert len(whole) > len(fixtures)
+    assert {f.rule for f in whole if f.rule.endswith("(sh:sparql)")}
+    assert split == whole
+
+
+def test_sparql_constraints_once_on_the_invalid_fixtures_and_the_project() -> None:
+    invalid = [
+        path for path in sorted(INVALID.glob("*.ttl")) if not path.name.startswith("syntax-")
+    ]
+    split, whole, _ = _split_and_whole([*invalid, *resources.data_files()])
+    assert split == whole
 
 
 def test_reasoning_in_the_caller_gives_the_same_problems(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,21 +5,15 @@ union pySHACL builds when it is given ``ont_graph``) against the shapes, and tur
 the report into a :class:`~asean_customs_kg.problems.Finding`: focus node, property (the result
 path), value, message and the shape and constraint that produced it.
 
-pySHACL hands each ``sh:sparql`` constraint's text to rdflib once per focus node, and rdflib parses
-the query again every time: on this project's shapes that parsing is about five sixths of the
-validation time. :func:`prepared_queries` caches the parsed and translated query for the duration
-of one validation (rdflib evaluates a prepared query with new bindings as often as one likes, which
-is what ``rdflib.plugins.sparql.prepareQuery`` is for); results are unchanged.
+The ``sh:sparql`` constraints of node shapes are not given to pySHACL by :mod:`.validate`:
+pySHACL runs them once per focus node, :mod:`.shacl_sparql` once over the whole graph.
 
 rdflib and pyshacl are imported inside the functions.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .problems import Finding, Severity
 
@@ -27,44 +21,9 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = ["prepared_queries", "shacl_findings"]
+__all__ = ["shacl_findings"]
 
 _SH = "http://www.w3.org/ns/shacl#"
-_LOCK = threading.Lock()
-
-
-@contextmanager
-def prepared_queries() -> Iterator[None]:
-    """Within the block, rdflib parses each distinct SPARQL query text once (see the module doc)."""
-    from rdflib.plugins.sparql import algebra, parser, processor
-
-    original = processor.SPARQLProcessor.query
-    cache: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
-
-    def query(
-        self: Any,
-        query: Any,
-        initBindings: Mapping[str, Any] | None = None,
-        initNs: Mapping[str, Any] | None = None,
-        base: str | None = None,
-        DEBUG: bool = False,
-    ) -> Any:
-        if isinstance(query, str):
-            namespaces = tuple(sorted((k, str(v)) for k, v in (initNs or {}).items()))
-            key = (query, base, namespaces)
-            prepared = cache.get(key)
-            if prepared is None:
-                parsed = parser.parseQuery(query)
-                prepared = cache[key] = algebra.translateQuery(parsed, base, initNs)
-            query = prepared
-        return original(self, query, initBindings, initNs, base, DEBUG)
-
-    with _LOCK:
-        processor.SPARQLProcessor.query = query  # type: ignore[method-assign,assignment]
-        try:
-            yield
-        finally:
-            processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
 def _local(iri: str) -> str:
@@ -108,14 +67,13 @@ def shacl_findings(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
     from rdflib import Literal, Namespace, URIRef
 
     sh = Namespace(_SH)
-    with prepared_queries():
-        _conforms, report, _text = pyshacl.validate(
-            graph,
-            shacl_graph=shapes,
-            inference="none",
-            allow_warnings=True,
-            allow_infos=True,
-        )
+    _conforms, report, _text = pyshacl.validate(
+        graph,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
+    )
     findings: list[Finding] = []
     for result in set(report.subjects(sh.resultSeverity, None)):
         focus = report.value(result, sh.focusNode)

@@ -153,12 +153,13 @@ def validation_files(
     return ontology, shapes, given + rest
 
 
-def _to_rdflib(path: Path) -> rdflib.Graph:
-    """The triples of a Turtle file that parses, read by pyoxigraph into an rdflib graph.
+def _to_rdflib(path: Path, triples: Iterable[Any]) -> rdflib.Graph:
+    """The triples pyoxigraph read from ``path``, as an rdflib graph.
 
     pyoxigraph's parser is the one the query path uses, stricter than rdflib's and several
     times faster; each term is converted as rdflib's own parser would make it (a plain string
-    without a datatype).
+    without a datatype). Blank nodes keep pyoxigraph's labels, so that the graph and the
+    pyoxigraph store built from the same triples name them alike.
     """
     import pyoxigraph
     from rdflib import BNode, Graph, Literal, URIRef
@@ -189,20 +190,28 @@ def _to_rdflib(path: Path) -> rdflib.Graph:
         return node
 
     graph = Graph()
-    for triple in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE):
+    for triple in triples:
         graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
     return graph
 
 
-def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, rdflib.Graph], list[Problem]]:
-    """Every file that parses, as a graph; a syntax problem for every file that does not."""
-    from .graph import check_syntax
+def _parse_all(
+    paths: Sequence[Path],
+) -> tuple[dict[Path, rdflib.Graph], dict[Path, list[Any]], list[Problem]]:
+    """Every file that parses, as an rdflib graph and as pyoxigraph triples (each file is read
+    once); a syntax problem for every file that does not."""
+    import pyoxigraph
+
+    from .graph import _from_oxigraph, _unreadable
 
     graphs: dict[Path, rdflib.Graph] = {}
+    triples: dict[Path, list[Any]] = {}
     problems: list[Problem] = []
     for path in paths:
-        errors = check_syntax([path])
-        for error in errors:
+        try:
+            read = list(pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE))
+        except SyntaxError as syntax:
+            error = _from_oxigraph(path, syntax)
             problems.append(
                 Problem(
                     "syntax",
@@ -214,9 +223,26 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, rdflib.Graph], list[Pr
                     column=error.column,
                 )
             )
-        if not errors:
-            graphs[path] = _to_rdflib(path)
-    return graphs, problems
+            continue
+        except OSError as failure:
+            raise _unreadable(path, failure) from failure
+        triples[path] = read
+        graphs[path] = _to_rdflib(path, read)
+    return graphs, triples, problems
+
+
+def _store(triples: Iterable[list[Any]]) -> Any:
+    """An in-memory pyoxigraph store holding ``triples`` in its default graph."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    default = pyoxigraph.DefaultGraph()
+    store.bulk_extend(
+        pyoxigraph.Quad(t.subject, t.predicate, t.object, default)
+        for chunk in triples
+        for t in chunk
+    )
+    return store
 
 
 class _Placer:
@@ -363,7 +389,7 @@ def validate(
     if unknown:
         raise UsageError(f"unknown stage {unknown[0]!r}; expected one of {', '.join(STAGES)}")
     ontology, shapes, data = validation_files(paths, with_project_data)
-    graphs, problems = _parse_all([*ontology, *data])
+    graphs, triples, problems = _parse_all([*ontology, *data])
     run: list[Stage] = ["syntax"]
     findings: list[Finding] = []
     logic: _Background | None = None
@@ -380,7 +406,7 @@ def validate(
 
             individuals = {str(s) for path in data for s in graphs[path].subjects()}
             logic = _Background(logic_findings, union, individuals)
-    shape_graphs, shape_problems = _parse_all(shapes)
+    shape_graphs, _shape_triples, shape_problems = _parse_all(shapes)
     problems.extend(shape_problems)
     if problems or union is None:
         if logic is not None:
@@ -399,19 +425,23 @@ def validate(
         union,
         Shortener(locator.prefixes()),
     )
+    store = _store(triples[path] for path in [*ontology, *data])
     if "shacl" in stages and shapes:
         from .shacl import shacl_findings
+        from .shacl_sparql import sparql_findings, split_shapes
 
-        findings.extend(shacl_findings(union, shapes_graph))
+        # The SHACL-SPARQL constraints run once over the whole graph on pyoxigraph; pySHACL
+        # checks the rest of the shapes (see shacl_sparql).
+        core, constraints = split_shapes(shapes_graph)
+        findings.extend(sparql_findings(store, shapes_graph, constraints))
+        findings.extend(shacl_findings(union, core))
         run.append("shacl")
     if logic is not None:
         findings.extend(logic.result())
         run.append("logic")
     if "check" in stages:
         from .checks import load_checks, run_checks
-        from .graph import load_oxigraph
 
-        store = load_oxigraph([*ontology, *data])
         findings.extend(run_checks(load_checks(), store))
         run.append("check")
     placed = {placer.place(finding) for finding in findings}

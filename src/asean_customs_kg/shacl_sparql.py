@@ -1,0 +1,234 @@
+"""SHACL-SPARQL constraints (``sh:sparql``) evaluated once over the whole graph, on pyoxigraph.
+
+pySHACL runs a node shape's ``sh:select`` once per focus node, with ``$this`` pre-bound, in
+rdflib's SPARQL engine: the cost is the number of focus nodes times the cost of one query, which is
+quadratic for a constraint that compares every focus node with every other (two bodies sharing
+an acronym). Here each query runs once, with ``$this`` left free, so that it finds the violations
+of every resource at the same time; a row counts when its ``$this`` is a focus node of the shape
+(a target of the shape). For the queries of this project's shapes (no ``MINUS``, ``VALUES`` or
+sub-query that hides ``$this``), this gives the rows pre-binding gives, node by node.
+
+Each row becomes the finding pySHACL's result would have given: the focus node, the node shape,
+the severity of the shape, and the constraint's ``sh:message`` with its ``{?var}`` and
+``{$this}`` filled in the way pySHACL fills them.
+
+:func:`split_shapes` picks out the constraints this module can evaluate (on a node shape with
+targets it understands, not deactivated) and returns a copy of the shapes without them, for
+pySHACL to check the rest. rdflib is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyoxigraph
+
+from .problems import Finding
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.term import Node
+
+__all__ = ["SparqlConstraint", "sparql_findings", "split_shapes"]
+
+_SH = "http://www.w3.org/ns/shacl#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
+_TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_INSTANCE_OF = "a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """One ``sh:sparql`` constraint of a node shape, ready to run on pyoxigraph."""
+
+    shape: Node
+    constraint: Node
+    query: str
+    focus_query: str
+    messages: tuple[rdflib.Literal, ...]
+
+
+def _prefixes(shapes: rdflib.Graph, constraint: Node) -> str:
+    """``PREFIX`` lines for the constraint's ``sh:prefixes`` declarations (as pySHACL adds them)."""
+    from rdflib import Namespace
+
+    sh = Namespace(_SH)
+    lines: list[str] = []
+    for holder in shapes.objects(constraint, sh.prefixes):
+        for declaration in shapes.objects(holder, sh.declare):
+            prefix = shapes.value(declaration, sh.prefix)
+            namespace = shapes.value(declaration, sh.namespace)
+            if prefix is not None and namespace is not None:
+                lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def _focus_query(shapes: rdflib.Graph, shape: Node) -> str | None:
+    """A SELECT of the shape's focus nodes as ``?this``, or None if a target is not understood."""
+    from rdflib import Namespace, URIRef
+
+    sh = Namespace(_SH)
+    parts: list[str] = []
+    for predicate, value in shapes.predicate_objects(shape):
+        name = str(predicate).removeprefix(_SH)
+        if str(predicate).startswith(_SH) and name.startswith("target"):
+            if name not in _TARGETS or not isinstance(value, URIRef):
+                return None
+            iri = f"<{value}>"
+            parts.append(
+                {
+                    "targetClass": f"?this {_INSTANCE_OF} {iri}",
+                    "targetSubjectsOf": f"?this {iri} []",
+                    "targetObjectsOf": f"[] {iri} ?this",
+                    "targetNode": f"VALUES ?this {{ {iri} }}",
+                }[name]
+            )
+    if (shape, URIRef(_RDF_TYPE), URIRef(_RDFS_CLASS)) in shapes:
+        if not isinstance(shape, URIRef):
+            return None
+        parts.append(f"?this {_INSTANCE_OF} <{shape}>")
+    if not parts or (shape, sh.deactivated, None) in shapes:
+        return None
+    union = " UNION ".join(f"{{ {part} }}" for part in sorted(parts))
+    return f"SELECT DISTINCT ?this WHERE {{ {union} }}"
+
+
+def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstraint]]:
+    """The constraints evaluated here, and a copy of ``shapes`` without them (for pySHACL)."""
+    import rdflib
+    from rdflib import Literal, Namespace
+
+    sh = Namespace(_SH)
+    taken: list[SparqlConstraint] = []
+    for shape, constraint in shapes.subject_objects(sh.sparql):
+        select = shapes.value(constraint, sh.select)
+        if (
+            (shape, sh.path, None) in shapes
+            or not isinstance(select, Literal)
+            or (constraint, sh.deactivated, None) in shapes
+            or (constraint, sh.ask, None) in shapes
+        ):
+            continue  # a property shape's or an unusual constraint: pySHACL evaluates it
+        focus = _focus_query(shapes, shape)
+        if focus is None:
+            continue
+        messages = tuple(
+            m for m in shapes.objects(constraint, sh.message) if isinstance(m, Literal)
+        )
+        prefixes = _prefixes(shapes, constraint)
+        taken.append(
+            SparqlConstraint(
+                shape, constraint, f"{prefixes}\n{select}", f"{prefixes}\n{focus}", messages
+            )
+        )
+    rest = rdflib.Graph()
+    for prefix, namespace in shapes.namespaces():
+        rest.bind(prefix, namespace)
+    links = {(c.shape, c.constraint) for c in taken}
+    for triple in shapes:
+        if triple[1] == sh.sparql and (triple[0], triple[2]) in links:
+            continue
+        rest.add(triple)
+    return rest, taken
+
+
+def _to_rdflib(term: object) -> Node:
+    """The rdflib term pySHACL would have seen for a pyoxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language is not None:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _fill(message: str, bound: Iterable[tuple[str, Node]]) -> str:
+    """pySHACL's way: each ``{?var}``/``{$var}`` replaced by the text of its value."""
+    for name, value in bound:
+        message = re.sub(f"{{[?$]{name}}}", str(value), message)
+    return message
+
+
+def _node_id(node: Node) -> str:
+    from rdflib import BNode
+
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def sparql_findings(
+    store: pyoxigraph.Store, shapes: rdflib.Graph, constraints: Iterable[SparqlConstraint]
+) -> list[Finding]:
+    """Runs each constraint once on ``store`` (ontology plus data); one finding per result."""
+    from rdflib import Literal, Namespace, URIRef
+
+    from .shacl import _severity, _shape_name
+
+    sh = Namespace(_SH)
+    findings: list[Finding] = []
+    for item in constraints:
+        focus_rows = store.query(item.focus_query)
+        assert isinstance(focus_rows, pyoxigraph.QuerySolutions)
+        focus_nodes = {row["this"] for row in focus_rows}
+        solutions = store.query(item.query)
+        assert isinstance(solutions, pyoxigraph.QuerySolutions)
+        variables = [v.value for v in solutions.variables]
+        severity = _severity(shapes.value(item.shape, sh.severity))
+        shape_name = _shape_name(shapes, item.shape)
+        messages = [
+            *item.messages,
+            *(m for m in shapes.objects(item.shape, sh.message) if isinstance(m, Literal)),
+        ]
+        english = [m for m in messages if m.language in (None, "en")]
+        chosen = (english or messages)[:1]
+        seen: set[tuple[object, ...]] = set()
+        for row in solutions:
+            this = row["this"] if "this" in variables else None
+            if this is None or this not in focus_nodes:
+                continue
+            bound = {
+                name: _to_rdflib(row[name])
+                for name in variables
+                if name not in ("this", "path", "value") and row[name] is not None
+            }
+            focus = _to_rdflib(this)
+            path = _to_rdflib(row["path"]) if "path" in variables and row["path"] else None
+            value = _to_rdflib(row["value"]) if "value" in variables and row["value"] else None
+            key = (focus, path, value, tuple(sorted(bound.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            value = focus if value is None else value
+            filled = [*bound.items(), ("this", focus)]
+            filled += [("path", path)] if path is not None else []
+            filled.append(("value", value))
+            message = (
+                _fill(str(chosen[0]), filled)
+                if chosen
+                else f"The constraint sh:SPARQL of {shape_name} is not met."
+            )
+            findings.append(
+                Finding(
+                    "shacl",
+                    severity,
+                    f"{shape_name} (sh:sparql)",
+                    message,
+                    focus=_node_id(focus),
+                    predicate=str(path) if isinstance(path, URIRef) else None,
+                    value=None
+                    if value == focus
+                    else (f'"{value}"' if isinstance(value, Literal) else _node_id(value)),
+                )
+            )
+    return findings
