@@ -7,10 +7,10 @@ A load never writes into the store it replaces. It fills a new store in a siblin
 2. ``<store>.loading`` → ``<store>``;
 3. ``<store>.replaced`` is deleted.
 
-Each rename is atomic, so at every moment ``<store>`` is either the whole previous store or
-the whole new one. What a crash (a killed process, a power cut after the file system has
-written the renames) leaves at each point, and what the next load does about it
-(:func:`recover`):
+Each rename is atomic, so ``<store>`` is at every moment the whole previous store or the whole
+new one, but for the instant between the two renames, when it is missing and the previous store
+lies whole beside it. What a crash (a killed process, an error, Ctrl-C) leaves at each point, and
+what the next load does about it (:func:`recover`):
 
 - while filling ``<store>.loading``, or before step 1: ``<store>`` is the previous store;
   ``<store>.loading`` is deleted;
@@ -24,8 +24,11 @@ Oxigraph server started on the missing directory between steps 1 and 2 creates a
 store), the previous store is put back rather than deleted.
 
 Loads into one store take turns through a lock file, ``.<store>.lock`` next to it (removed at
-the end), so that two loads never swap at the same time. This module knows nothing of RDF
-beyond opening a store to see whether a server holds it.
+the end), so that two loads never swap at the same time. A server must not hold the store
+while it is replaced: the load checks that none does before it fills the new store and again
+just before the swap. The parent directory is synced after the renames; that the new store's
+files are on disk before a power cut is left to RocksDB and the file system. This module knows
+nothing of RDF beyond opening a store to see whether a server holds it.
 """
 
 from __future__ import annotations
