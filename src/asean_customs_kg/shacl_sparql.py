@@ -6,7 +6,11 @@ quadratic for a constraint that compares every focus node with every other (two 
 an acronym). Here each query runs once, with ``$this`` left free, so that it finds the violations
 of every resource at the same time; a row counts when its ``$this`` is a focus node of the shape
 (a target of the shape). For the queries of this project's shapes (no ``MINUS``, ``VALUES`` or
-sub-query that hides ``$this``), this gives the rows pre-binding gives, node by node.
+sub-query that hides ``$this``), this gives the rows pre-binding gives, node by node. Where
+pre-binding would be fast but the free query slow (a comparison of every pair, which a nested
+``SELECT`` grouping by a key avoids, but SHACL forbids a nested ``SELECT`` without ``$this``), the
+constraint carries the whole-graph form as ``acksh:selectOnce`` (:data:`SELECT_ONCE`), used here
+instead; the tests check that both forms find the same on every fixture.
 
 Each row becomes the finding pySHACL's result would have given: the focus node, the node shape,
 the severity of the shape, and the constraint's ``sh:message`` with its ``{?var}`` and
@@ -32,7 +36,10 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = ["SparqlConstraint", "sparql_findings", "split_shapes"]
+__all__ = ["SELECT_ONCE", "SparqlConstraint", "sparql_findings", "split_shapes"]
+
+SELECT_ONCE = "https://w3id.org/asean-customs-kg/shapes#selectOnce"
+"""A constraint's query for all focus nodes at once, used instead of its ``sh:select``."""
 
 _SH = "http://www.w3.org/ns/shacl#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -101,12 +108,14 @@ def _focus_query(shapes: rdflib.Graph, shape: Node) -> str | None:
 def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstraint]]:
     """The constraints evaluated here, and a copy of ``shapes`` without them (for pySHACL)."""
     import rdflib
-    from rdflib import Literal, Namespace
+    from rdflib import Literal, Namespace, URIRef
 
     sh = Namespace(_SH)
     taken: list[SparqlConstraint] = []
     for shape, constraint in shapes.subject_objects(sh.sparql):
-        select = shapes.value(constraint, sh.select)
+        select = shapes.value(constraint, URIRef(SELECT_ONCE)) or shapes.value(
+            constraint, sh.select
+        )
         if (
             (shape, sh.path, None) in shapes
             or not isinstance(select, Literal)
