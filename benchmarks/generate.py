@@ -162,6 +162,7 @@ def _shared(out: Writer) -> None:
         "ack:RegionalOrganization",
         [
             ("skos:prefLabel", en("Synthetic regional organisation")),
+            # The acronym that ``member-states`` looks up by default.
             ("skos:notation", plain("ASEAN")),
             ("org:identifier", plain("synthetic-regional-organization")),
             ("dct:source", SHARED_SOURCE),
@@ -327,8 +328,7 @@ class Community:
         self.dgs = f"body:{c}-dgs"
         self.ccc = f"body:{c}-ccc"
         self.ministers = f"organization:{c}-finance-ministers"
-        # The first community's series has the IRI that the ``spcd-series`` query asks for.
-        self.series = "plan:spcd" if self.k == 1 else f"plan:{c}-spcd"
+        self.series = f"plan:{c}-spcd"
         n_wg = rng.randint(3, 5)
         self.working_groups = [f"body:{c}-wg{i}" for i in range(1, n_wg + 1)]
         swgs: dict[str, list[str]] = {
@@ -532,7 +532,8 @@ class Community:
                     "skos:prefLabel",
                     en(f"Strategic Plans of Customs Development of community {self.k}"),
                 ),
-                ("skos:notation", plain("SPCDs")),
+                # The first community's series answers ``spcd-series`` without parameters.
+                ("skos:notation", plain("SPCDs" if self.k == 1 else f"SPCDs-{self.tag}")),
                 ("ack:cycleLengthInYears", "5"),
                 ("ack:planOf", self.community),
                 ("ack:aim", self.aims[3]),
@@ -804,6 +805,8 @@ def _params(c: Community) -> dict[str, dict[str, str]]:
         "bodies-existing-on": {"date": f"{year}-06-30"},
         "bodies-established-between": {"from": start, "to": year},
         "plan-in-force": {"year": year},
+        "spcd-series": {"series": f"SPCDs-{c.tag}" if c.k != 1 else "SPCDs"},
+        "member-states": {"organization": "ASEAN"},
     }
 
 
