@@ -111,6 +111,51 @@ def test_a_body_is_named_by_acronym_name_or_iri(value: str) -> None:
     assert run_query("reports-to", body=value).rows() == run_query("reports-to").rows()
 
 
+class _Recording:
+    """A backend that records the query texts it runs."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def query(self, sparql: str, bindings: object = None) -> Result:
+        self.texts.append(sparql)
+        return default_backend().query(sparql, bindings)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "scans"),
+    [
+        ("CPTFWG", False),
+        ("cptfwg", False),
+        ("Customs Procedures and Trade Facilitation Working Group", False),
+        (ID + "body/cptfwg", False),
+        # No exact spelling (upper, lower, capitalised, title case) matches: the last resort.
+        ("customs PROCEDURES and trade facilitation working group", True),
+    ],
+)
+def test_names_spelt_exactly_are_found_without_comparing_every_name(
+    value: str, scans: bool
+) -> None:
+    backend = _Recording()
+    assert resolve_iri(backend, value) == pyoxigraph.NamedNode(ID + "body/cptfwg")
+    assert any("LCASE" in text for text in backend.texts) is scans
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "value"),
+    [
+        ("spcd-series", "series", ID + "plan/spcd"),
+        ("spcd-series", "series", "Strategic Plans of Customs Development"),
+        ("member-states", "organization", "asean"),
+        ("member-states", "organization", ID + "organization/asean"),
+    ],
+)
+def test_the_series_and_the_organisation_are_parameters(query: str, name: str, value: str) -> None:
+    rows = run_query(query).rows()
+    assert rows
+    assert run_query(query, {name: value}).rows() == rows
+
+
 def test_a_prefixed_name_uses_the_querys_prefixes() -> None:
     iri = resolve_iri(default_backend(), "ovw:p2", {"ovw": ID + "source/asean-customs-overview/"})
     assert iri == pyoxigraph.NamedNode(ID + "source/asean-customs-overview/p2")
