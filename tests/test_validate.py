@@ -254,21 +254,17 @@ def test_problems_are_sorted_by_file_and_line() -> None:
 def _split_and_whole(paths: list[Path]) -> tuple[set[Finding], set[Finding], int]:
     """SHACL findings on ``paths`` (with the ontology): the SPARQL constraints on pyoxigraph
     plus pySHACL on the rest, and pySHACL on all the shapes; and how many constraints moved."""
-    from rdflib import Graph
-
     from asean_customs_kg.shacl import shacl_findings
     from asean_customs_kg.shacl_sparql import sparql_findings, split_shapes
-    from asean_customs_kg.validate import _parse_all, _store
+    from asean_customs_kg.validate import _parse_all, _store, _to_rdflib
 
     files = [*resources.ontology_files(), *paths]
-    graphs, triples, problems = _parse_all(files)
+    triples, problems = _parse_all(files)
     assert problems == []
-    union = Graph()
-    for path in files:
-        union += graphs[path]
+    union = _to_rdflib(triples)
     shapes = load_rdflib(resources.shapes_files())
     core, constraints = split_shapes(shapes)
-    split = set(sparql_findings(_store(triples[p] for p in files), shapes, constraints))
+    split = set(sparql_findings(_store(triples), shapes, constraints))
     split |= set(shacl_findings(union, core))
     return split, set(shacl_findings(union, shapes)), len(constraints)
 
@@ -294,6 +290,20 @@ def test_sparql_constraints_once_on_the_invalid_fixtures_and_the_project() -> No
     ]
     split, whole, _ = _split_and_whole([*invalid, *resources.data_files()])
     assert split == whole
+
+
+def test_pyoxigraph_reading_matches_rdflib_s() -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from asean_customs_kg.validate import _parse_all, _to_rdflib
+
+    paths = [*resources.ontology_files(), *resources.shapes_files(), *resources.data_files()]
+    triples, problems = _parse_all(paths)
+    assert problems == []
+    for path in paths:
+        graph = _to_rdflib({path: triples[path]})
+        assert isomorphic(graph, Graph().parse(path, format="turtle")), path
 
 
 def test_reasoning_in_the_caller_gives_the_same_problems(monkeypatch: pytest.MonkeyPatch) -> None:

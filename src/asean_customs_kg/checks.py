@@ -96,7 +96,7 @@ def _fill(template: str, row: dict[str, str]) -> str:
 def run_check(check: Check, store: pyoxigraph.Store) -> list[Finding]:
     """Runs one check; one finding per row."""
     try:
-        solutions = store.query(check.text)
+        solutions = store.query(check.text, use_default_graph_as_union=True)
     except SyntaxError as error:
         raise DataError(f"invalid SPARQL in the check: {error.msg}", check.path) from error
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
@@ -129,5 +129,6 @@ def run_check(check: Check, store: pyoxigraph.Store) -> list[Finding]:
 
 
 def run_checks(checks: Sequence[Check], store: pyoxigraph.Store) -> list[Finding]:
-    """Runs every check on ``store`` (ontology plus data in its default graph)."""
+    """Runs every check on ``store``: ontology plus data, in its default graph or in named graphs
+    (the query's default graph is the union of all the store's graphs)."""
     return [finding for check in checks for finding in run_check(check, store)]

@@ -179,7 +179,8 @@ def _node_id(node: Node) -> str:
 def sparql_findings(
     store: pyoxigraph.Store, shapes: rdflib.Graph, constraints: Iterable[SparqlConstraint]
 ) -> list[Finding]:
-    """Runs each constraint once on ``store`` (ontology plus data); one finding per result."""
+    """Runs each constraint once on ``store`` (ontology plus data, in the union of its graphs);
+    one finding per result."""
     from rdflib import Literal, Namespace, URIRef
 
     from .shacl import _severity, _shape_name
@@ -187,10 +188,10 @@ def sparql_findings(
     sh = Namespace(_SH)
     findings: list[Finding] = []
     for item in constraints:
-        focus_rows = store.query(item.focus_query)
+        focus_rows = store.query(item.focus_query, use_default_graph_as_union=True)
         assert isinstance(focus_rows, pyoxigraph.QuerySolutions)
         focus_nodes = {row["this"] for row in focus_rows}
-        solutions = store.query(item.query)
+        solutions = store.query(item.query, use_default_graph_as_union=True)
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
         variables = [v.value for v in solutions.variables]
         severity = _severity(shapes.value(item.shape, sh.severity))

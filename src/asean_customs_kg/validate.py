@@ -153,8 +153,8 @@ def validation_files(
     return ontology, shapes, given + rest
 
 
-def _to_rdflib(path: Path, triples: Iterable[Any]) -> rdflib.Graph:
-    """The triples pyoxigraph read from ``path``, as an rdflib graph.
+def _to_rdflib(triples: dict[Path, list[Any]]) -> rdflib.Graph:
+    """The triples pyoxigraph read from the files, as one rdflib graph.
 
     pyoxigraph's parser is the one the query path uses, stricter than rdflib's and several
     times faster; each term is converted as rdflib's own parser would make it (a plain string
@@ -167,7 +167,7 @@ def _to_rdflib(path: Path, triples: Iterable[Any]) -> rdflib.Graph:
 
     terms: dict[object, Node] = {}
 
-    def convert(term: object) -> Node:
+    def convert(term: object, path: Path) -> Node:
         known = terms.get(term)
         if known is not None:
             return known
@@ -190,26 +190,26 @@ def _to_rdflib(path: Path, triples: Iterable[Any]) -> rdflib.Graph:
         return node
 
     graph = Graph()
-    for triple in triples:
-        graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+    for path, chunk in triples.items():
+        for t in chunk:
+            graph.add(
+                (convert(t.subject, path), convert(t.predicate, path), convert(t.object, path))
+            )
     return graph
 
 
-def _parse_all(
-    paths: Sequence[Path],
-) -> tuple[dict[Path, rdflib.Graph], dict[Path, list[Any]], list[Problem]]:
-    """Every file that parses, as an rdflib graph and as pyoxigraph triples (each file is read
-    once); a syntax problem for every file that does not."""
+def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Problem]]:
+    """The pyoxigraph triples of every file that parses (each file is read once); a syntax
+    problem for every file that does not."""
     import pyoxigraph
 
     from .graph import _from_oxigraph, _unreadable
 
-    graphs: dict[Path, rdflib.Graph] = {}
     triples: dict[Path, list[Any]] = {}
     problems: list[Problem] = []
     for path in paths:
         try:
-            read = list(pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE))
+            triples[path] = list(pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE))
         except SyntaxError as syntax:
             error = _from_oxigraph(path, syntax)
             problems.append(
@@ -223,25 +223,26 @@ def _parse_all(
                     column=error.column,
                 )
             )
-            continue
         except OSError as failure:
             raise _unreadable(path, failure) from failure
-        triples[path] = read
-        graphs[path] = _to_rdflib(path, read)
-    return graphs, triples, problems
+    return triples, problems
 
 
-def _store(triples: Iterable[list[Any]]) -> Any:
-    """An in-memory pyoxigraph store holding ``triples`` in its default graph."""
+def _graph_name(path: Path) -> Any:
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode(path.resolve().as_uri())
+
+
+def _store(triples: dict[Path, list[Any]]) -> Any:
+    """An in-memory pyoxigraph store holding each file's triples in a named graph of its own
+    (query it with ``use_default_graph_as_union``)."""
     import pyoxigraph
 
     store = pyoxigraph.Store()
-    default = pyoxigraph.DefaultGraph()
-    store.bulk_extend(
-        pyoxigraph.Quad(t.subject, t.predicate, t.object, default)
-        for chunk in triples
-        for t in chunk
-    )
+    for path, chunk in triples.items():
+        graph = _graph_name(path)
+        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in chunk)
     return store
 
 
@@ -251,12 +252,14 @@ class _Placer:
     def __init__(
         self,
         locator: Locator,
-        graphs: dict[Path, rdflib.Graph],
+        files: Sequence[Path],
+        store: Any,
         union: rdflib.Graph,
         shortener: Shortener,
     ) -> None:
         self.locator = locator
-        self.graphs = graphs
+        self.files = files
+        self.store = store
         self.union = union
         self.short = shortener
 
@@ -278,13 +281,13 @@ class _Placer:
 
     def _preferred_file(self, iri: str, predicate: str | None) -> Path | None:
         """The file that states ``iri``'s ``predicate`` (the problem's property), if any."""
-        from rdflib import URIRef
+        import pyoxigraph
 
         if predicate is None:
             return None
-        subject, prop = URIRef(iri), URIRef(predicate)
-        for path, graph in self.graphs.items():
-            if (subject, prop, None) in graph:
+        subject, prop = pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(predicate)
+        for path in self.files:
+            if next(self.store.quads_for_pattern(subject, prop, None, _graph_name(path)), None):
                 return path
         return None
 
@@ -389,43 +392,38 @@ def validate(
     if unknown:
         raise UsageError(f"unknown stage {unknown[0]!r}; expected one of {', '.join(STAGES)}")
     ontology, shapes, data = validation_files(paths, with_project_data)
-    graphs, triples, problems = _parse_all([*ontology, *data])
+    triples, problems = _parse_all([*ontology, *data])
     run: list[Stage] = ["syntax"]
     findings: list[Finding] = []
     logic: _Background | None = None
     union: rdflib.Graph | None = None
     if not problems:
-        import rdflib
-
-        union = rdflib.Graph()
-        for path in [*ontology, *data]:
-            union += graphs[path]
+        union = _to_rdflib(triples)
         if "logic" in stages:
             # Started first, so that the closure runs while this process does the rest.
             from .reasoning import logic_findings
 
-            individuals = {str(s) for path in data for s in graphs[path].subjects()}
+            individuals = {t.subject.value for path in data for t in triples[path]}
             logic = _Background(logic_findings, union, individuals)
-    shape_graphs, _shape_triples, shape_problems = _parse_all(shapes)
+    shape_triples, shape_problems = _parse_all(shapes)
     problems.extend(shape_problems)
     if problems or union is None:
         if logic is not None:
             logic.cancel()
         return Report(sorted(problems, key=lambda p: p.sort_key), data, run)
 
-    import rdflib
-
-    shapes_graph = rdflib.Graph()
-    for path in shapes:
-        shapes_graph += shape_graphs[path]
+    shapes_graph = _to_rdflib(shape_triples)
+    # Each file in a named graph of the store, which the placer asks who states what.
+    store = _store(triples)
+    del triples, shape_triples
     locator = Locator([*data, *ontology, *shapes])
     placer = _Placer(
         locator,
-        {path: graphs[path] for path in [*data, *ontology]},
+        [*data, *ontology],
+        store,
         union,
         Shortener(locator.prefixes()),
     )
-    store = _store(triples[path] for path in [*ontology, *data])
     if "shacl" in stages and shapes:
         from .shacl import shacl_findings
         from .shacl_sparql import sparql_findings, split_shapes
