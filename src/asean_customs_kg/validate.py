@@ -5,7 +5,9 @@
 1. **syntax** -- every Turtle file (ontology, shapes, data) is parsed by pyoxigraph, the parser
    of the query path; every broken file is reported with its line and column, and the later
    stages do not run (they would judge a graph with files missing);
-2. **shacl** -- the data, together with the ontology, against ``ontology/shapes.ttl`` (pySHACL);
+2. **shacl** -- the data, together with the ontology, against ``ontology/shapes.ttl``: the
+   ``sh:sparql`` constraints once over the whole graph on pyoxigraph (:mod:`.shacl_sparql`),
+   the rest with pySHACL;
 3. **logic** -- ontology plus data under OWL 2 RL (owlrl; see :mod:`.reasoning`);
 4. **check** -- the SPARQL checks of ``queries/checks/`` on pyoxigraph (see :mod:`.checks`),
    which include the ontology's metadata (title, description, version, licence, creators).
