@@ -8,14 +8,9 @@ resolution goes through the same backend. Every answer must equal the embedded e
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
 import pytest
 
@@ -23,8 +18,8 @@ from asean_customs_kg import resources
 from asean_customs_kg.queries import SavedQuery, list_queries, run_query
 from asean_customs_kg.results import Result
 from asean_customs_kg.sparqltext import BindableTerm, bind_values, query_form
+from oxigraph_server import OXIGRAPH, OxigraphServer, require_oxigraph
 
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
 
 
@@ -49,17 +44,9 @@ class HttpBackend:
             return Result.from_response(response.read(), response.headers["Content-Type"])
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpBackend]:
-    if not OXIGRAPH.is_file():
-        pytest.skip("the oxigraph server is not installed (pip install -e '.[test]')")
+    require_oxigraph()
     location = tmp_path_factory.mktemp("oxigraph")
     files = [str(path) for path in [*resources.ontology_files(), *resources.data_files()]]
     subprocess.run(
@@ -67,38 +54,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpBackend]:
         check=True,
         capture_output=True,
     )
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            str(OXIGRAPH),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    backend = HttpBackend(f"http://127.0.0.1:{port}/query")
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                backend.query("ASK { ?s ?p ?o }")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        yield backend
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with OxigraphServer(location) as started:
+        yield HttpBackend(started.query_url)
 
 
 @pytest.mark.parametrize("query", [pytest.param(q, id=q.name) for q in list_queries()])
