@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -201,31 +202,20 @@ def load_graph() -> pyoxigraph.Store:
     return default_backend().store
 
 
+@dataclass(eq=False, repr=False, slots=True)
 class Parameter:
     """A parameter of a saved query, read from a ``?_name...`` variable and the header.
 
     ``kind`` is ``"iri"``, ``"literal"`` or ``"typed"`` (with the full ``datatype`` IRI).
     """
 
-    __slots__ = ("datatype", "default", "example", "kind", "name", "required", "variable")
-
-    def __init__(
-        self,
-        name: str,
-        variable: str,
-        kind: str,
-        datatype: str | None = None,
-        required: bool = True,
-        default: str | None = None,
-        example: str | None = None,
-    ) -> None:
-        self.name = name
-        self.variable = variable
-        self.kind = kind
-        self.datatype = datatype
-        self.required = required
-        self.default = default
-        self.example = example
+    name: str
+    variable: str
+    kind: str
+    datatype: str | None = None
+    required: bool = True
+    default: str | None = None
+    example: str | None = None
 
     def __repr__(self) -> str:
         return f"<Parameter {self.describe()}>"
