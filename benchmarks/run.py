@@ -268,6 +268,30 @@ def worker_queries_ackg(home: Path, store: Path, runs: int, params_file: Path) -
     print(json.dumps({"open_seconds": opened, "queries": results}))
 
 
+def worker_queries_memory(home: Path, runs: int, params_file: Path) -> None:
+    """The saved queries on the embedded in-memory store (what the library and a plain
+    ``ackg query`` use): the files parsed into memory once, then each query, as
+    :func:`worker_queries_ackg` runs them on the on-disk store."""
+    from asean_customs_kg.queries import EmbeddedBackend, bindings_for, list_queries
+
+    params = json.loads(params_file.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    backend = EmbeddedBackend(_project_files(home))
+    backend.query("ASK {}")
+    loaded = time.perf_counter() - start
+    results: dict[str, Any] = {}
+    for query in list_queries():
+        bound = bindings_for(query, params.get(query.name, {}), backend)
+
+        def bound_answer(text: str = query.text, bound: Any = bound) -> int:
+            result = backend.query(text, bound)
+            return len(result.solutions) + len(result.triples)
+
+        median, rows = _median_run(bound_answer, runs, budget=60)
+        results[query.name] = {"seconds": median, "rows": rows}
+    print(json.dumps({"load_seconds": loaded, "queries": results}))
+
+
 class _Timeout(Exception):
     pass
 
@@ -311,6 +335,7 @@ WORKERS = {
     "rdflib-export": lambda a: worker_rdflib_export(Path(a[0]), Path(a[1])),
     "oxigraph-load": lambda a: worker_oxigraph_load(Path(a[0]), Path(a[1])),
     "queries-ackg": lambda a: worker_queries_ackg(Path(a[0]), Path(a[1]), int(a[2]), Path(a[3])),
+    "queries-memory": lambda a: worker_queries_memory(Path(a[0]), int(a[1]), Path(a[2])),
     "queries-rdflib": lambda a: worker_queries_rdflib(
         Path(a[0]), int(a[1]), Path(a[2]), float(a[3])
     ),
@@ -434,6 +459,7 @@ def bench_size(
                 "parse + all queries",
                 base_run,
             )
+            rows.extend(_memory_rows(label, count, home, runs, params_file, env, timeout, base))
         else:
             row("queries", "from store", answers, "rdflib SPARQL", None)
 
@@ -476,6 +502,87 @@ def bench_size(
     if export is None:
         made.note = ("ackg export not available; " + made.note).strip("; ")
     return rows
+
+
+def _memory_rows(
+    label: str,
+    count: int,
+    home: Path,
+    runs: int,
+    params_file: Path,
+    env: dict[str, str],
+    timeout: float,
+    base: dict[str, Any],
+) -> list[Row]:
+    """The saved queries on the embedded in-memory store, against the same rdflib times."""
+    run = measure(_worker("queries-memory", home, runs, params_file), env, timeout)
+    if not run.ok:
+        made = Row(
+            label,
+            count,
+            "queries (in memory)",
+            "embedded store",
+            None,
+            None,
+            "-",
+            None,
+            None,
+            f"ackg {_why(run, timeout)}",
+        )
+        print(_format_row(made), file=sys.stderr, flush=True)
+        return [made]
+    found = json.loads(run.stdout)
+    made_rows = [
+        Row(
+            label,
+            count,
+            "load (in memory)",
+            "parse into the embedded store",
+            found["load_seconds"],
+            None,
+            "-",
+            None,
+            None,
+        )
+    ]
+    for name, got in found["queries"].items():
+        other = base.get(name, {})
+        note = ""
+        if other.get("timeout"):
+            note = f"rdflib >{other['timeout']:g} s"
+        elif other and other.get("rows") != got["rows"]:
+            note = f"ROWS DIFFER: rdflib {other.get('rows')}, ackg {got['rows']}"
+        made_rows.append(
+            Row(
+                label,
+                count,
+                f"query {name} (in memory)",
+                "embedded store (median)",
+                got["seconds"],
+                None,
+                "rdflib SPARQL",
+                other.get("seconds"),
+                None,
+                note,
+                {"rows": got["rows"]},
+            )
+        )
+    made_rows.append(
+        Row(
+            label,
+            count,
+            "load + all queries (in memory)",
+            "process peak",
+            run.seconds,
+            run.peak_mib,
+            "-",
+            None,
+            None,
+        )
+    )
+    for made in made_rows:
+        print(_format_row(made), file=sys.stderr, flush=True)
+    return made_rows
 
 
 # --- output --------------------------------------------------------------------------------

@@ -174,6 +174,10 @@ def test_run_quick_measures_every_step_and_agrees_with_rdflib(tmp_path: Path) ->
     expected = ["load", *(f"query {q.name}" for q in list_queries()), "load + all queries"]
     assert steps[: len(expected)] == expected
     assert "validate" in steps and "export" in steps
+    memory = ["load (in memory)", *(f"query {q.name} (in memory)" for q in list_queries())]
+    start = steps.index("load (in memory)")
+    assert steps[start : start + len(memory)] == memory
+    assert "load + all queries (in memory)" in steps
     for row in rows:
         if row["step"].startswith("query "):
             assert row["ackg_s"] is not None and row["base_s"] is not None, row
