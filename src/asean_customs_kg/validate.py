@@ -6,8 +6,9 @@
    of the query path; every broken file is reported with its line and column, and the later
    stages do not run (they would judge a graph with files missing);
 2. **shacl** -- the data, together with the ontology, against ``ontology/shapes.ttl``: the
-   ``sh:sparql`` constraints once over the whole graph on pyoxigraph (:mod:`.shacl_sparql`),
-   the rest with pySHACL;
+   ``sh:sparql`` constraints (:mod:`.shacl_sparql`) and the core constraints compiled to SPARQL
+   (:mod:`.shacl_core`) once over the whole graph on pyoxigraph; pySHACL only for what neither
+   compiles (nothing, for the project's shapes: pySHACL is then not imported);
 3. **logic** -- ontology plus data under OWL 2 RL (owlrl; see :mod:`.reasoning`);
 4. **check** -- the SPARQL checks of ``queries/checks/`` on pyoxigraph (see :mod:`.checks`),
    which include the ontology's metadata (title, description, version, licence, creators).
@@ -427,14 +428,19 @@ def validate(
         Shortener(locator.prefixes()),
     )
     if "shacl" in stages and shapes:
-        from .shacl import shacl_findings
+        from .shacl_core import compile_shapes, core_findings
         from .shacl_sparql import sparql_findings, split_shapes
 
-        # The SHACL-SPARQL constraints run once over the whole graph on pyoxigraph; pySHACL
-        # checks the rest of the shapes (see shacl_sparql).
+        # The SHACL-SPARQL and core constraints run once over the whole graph on pyoxigraph;
+        # pySHACL checks what neither compiles, if anything (see shacl_sparql, shacl_core).
         core, constraints = split_shapes(shapes_graph)
+        compiled = compile_shapes(core)
         findings.extend(sparql_findings(store, shapes_graph, constraints))
-        findings.extend(shacl_findings(union, core))
+        findings.extend(core_findings(store, compiled))
+        if compiled.has_residual_shapes:
+            from .shacl import shacl_findings
+
+            findings.extend(shacl_findings(union, compiled.residual))
         run.append("shacl")
     if logic is not None:
         findings.extend(logic.result())

@@ -1,0 +1,283 @@
+"""The core SHACL constraints compiled to SPARQL find exactly what pySHACL finds.
+
+pySHACL on the whole shapes graph is the reference. The compiled path is what ``ackg validate``
+runs: the ``sh:sparql`` constraints and the compiled core constraints on pyoxigraph, and pySHACL
+on the residual shapes (if any are left). Both must give the same set of findings on every shapes
+fixture, every invalid fixture, the project's data, a synthetic graph, and graphs broken on purpose
+in the ways where SHACL engines tend to differ.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from asean_customs_kg import resources
+from asean_customs_kg.graph import load_rdflib
+from asean_customs_kg.problems import Finding
+from helpers import FIXTURES, REPO
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from asean_customs_kg.shacl_core import CompiledShapes
+
+SH = "http://www.w3.org/ns/shacl#"
+PREFIXES = """
+@prefix ack: <https://w3id.org/asean-customs-kg/ontology#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ovw: <https://w3id.org/asean-customs-kg/id/source/asean-customs-overview/> .
+@prefix body: <https://w3id.org/asean-customs-kg/id/body/> .
+@prefix ex: <https://w3id.org/asean-customs-kg/id/test/> .
+"""
+
+
+@cache
+def _project_shapes() -> Graph:
+    return load_rdflib(resources.shapes_files())
+
+
+def _compare(
+    paths: list[Path], shapes: Graph | None = None
+) -> tuple[set[Finding], set[Finding], CompiledShapes]:
+    """(compiled path, pySHACL on all the shapes, the compilation) on ontology plus ``paths``."""
+    from asean_customs_kg.shacl import shacl_findings
+    from asean_customs_kg.shacl_core import compile_shapes, core_findings
+    from asean_customs_kg.shacl_sparql import sparql_findings, split_shapes
+    from asean_customs_kg.validate import _parse_all, _store, _to_rdflib
+
+    shapes = _project_shapes() if shapes is None else shapes
+    triples, problems = _parse_all([*resources.ontology_files(), *paths])
+    assert problems == []
+    union, store = _to_rdflib(triples), _store(triples)
+    core, constraints = split_shapes(shapes)
+    compiled = compile_shapes(core)
+    ours = set(sparql_findings(store, shapes, constraints)) | set(core_findings(store, compiled))
+    if compiled.has_residual_shapes:
+        ours |= set(shacl_findings(union, compiled.residual))
+    return ours, set(shacl_findings(union, shapes)), compiled
+
+
+def _core_rules(findings: set[Finding]) -> set[str]:
+    return {f.rule for f in findings if not f.rule.endswith("(sh:sparql)")}
+
+
+def test_same_findings_on_every_shapes_fixture() -> None:
+    fixtures = sorted((FIXTURES / "shapes").glob("*.ttl"))
+    ours, reference, compiled = _compare(fixtures)
+    assert not compiled.has_residual_shapes
+    assert len(_core_rules(reference)) > 20  # the fixtures break many core constraints
+    assert ours == reference
+
+
+def test_same_findings_on_the_invalid_fixtures_and_the_project_data() -> None:
+    invalid = sorted(p for p in (FIXTURES / "invalid").glob("*.ttl") if "syntax-" not in p.name)
+    ours, reference, _ = _compare([*invalid, *resources.data_files()])
+    assert _core_rules(reference)
+    assert ours == reference
+    ours, reference, _ = _compare(resources.data_files())
+    assert ours == reference == set()
+
+
+_BROKEN = (
+    PREFIXES
+    + """
+ex:doc a ack:SourceDocument ; skos:prefLabel "A test document"@en ; dct:source ovw:p1 ;
+    foaf:page [ ] , <ftp://example.org/x> , "https://example.org/literal" .
+ex:passage a ack:SourcePassage ; skos:prefLabel "A passage"@en ; dct:source ovw:p1 ;
+    dct:isPartOf ex:doc , ex:doc2 ; ack:paragraph 0 , "2020-01-01"^^xsd:date , true , "x" , 1.5 ,
+    "abc"^^xsd:integer , 3 .
+ex:doc2 a ack:SourceDocument ; skos:prefLabel "Another document"@en ; dct:source ovw:p1 ;
+    foaf:page <https://example.org/fine> .
+ex:wg a ack:WorkingGroup ; skos:prefLabel "Test working group"@en ; dct:source ovw:p1 ;
+    org:identifier "test-wg" ; skos:notation "TWG" ; org:reportsTo body:ccc .
+ex:swg a ack:SubWorkingGroup ; skos:prefLabel "Test sub-working group"@en ; dct:source ovw:p1 ;
+    org:identifier "test-swg" , "test-swg-2" ; skos:notation "tswg" , [ ] ;
+    org:reportsTo ex:wg , "CCC" ; ack:inOperationSince "2020"^^xsd:gYear , "2020" , ex:wg ,
+    "2020-13-45"^^xsd:date , "2021-02"^^xsd:gYearMonth ;
+    skos:altLabel "plain" , "Tagged"@en ;
+    ack:derivation "Too short"@en , "A long enough but untagged derivation sentence." .
+ex:place a ack:Place ; skos:prefLabel "Lieu"@fr , "P"@en-GB ; dct:source ovw:p1 .
+ex:place2 a ack:Place ; skos:prefLabel "Place two"@EN-us ; dct:source ovw:p1 .
+ex:meeting a ack:Meeting ; skos:prefLabel "A test meeting"@en ; dct:source ovw:p1 ;
+    ack:sequenceNumber "3" ; dct:date "2020"^^xsd:gYear , 2020 .
+ex:event a ack:Event ; skos:prefLabel "An event in no time"@en ; dct:source ovw:p1 .
+ex:partnership a ack:Partnership ; skos:prefLabel "A partnership"@en ; dct:source ovw:p1 ;
+    ack:partner body:ccc , body:ccc .
+"""
+)
+
+
+def test_same_findings_on_graphs_broken_on_purpose(tmp_path: Path) -> None:
+    """A wrong datatype, ill-typed literals, too many values, a value of a sub-class, blank nodes
+    under sh:pattern and sh:minLength, values sh:minInclusive cannot compare, languages not in
+    the list, an sh:or no member of which holds, on the focus node and on values."""
+    path = tmp_path / "broken.ttl"
+    path.write_text(_BROKEN, encoding="utf-8")
+    ours, reference, _ = _compare([path, *resources.data_files()])
+    rules = {(f.focus or "").rsplit("/", 1)[-1] + " " + f.rule.rsplit("#", 1)[-1] for f in ours}
+    for expected in (
+        "doc SourceDocumentShape (sh:nodeKind)",
+        "doc SourceDocumentShape (sh:pattern)",
+        "passage SourcePassageShape (sh:minInclusive)",
+        "passage SourcePassageShape (sh:datatype)",
+        "passage SourcePassageShape (sh:maxCount)",
+        "swg OrganizationShape (sh:or)",
+        "swg NamedResourceShape (sh:pattern)",
+        "swg SectoralBodyShape (sh:class)",
+        "place NamedResourceShape (sh:languageIn)",
+        "meeting DatedShape (sh:or)",
+        "event EventShape (sh:or)",
+    ):
+        assert expected in rules, expected
+    values = {f.value for f in ours if f.rule.endswith("SourcePassageShape (sh:minInclusive)")}
+    assert values == {'"0"', '"2020-01-01"', '"true"', '"x"', '"abc"'}
+    assert ours == reference
+
+
+def test_same_findings_on_a_synthetic_graph(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("ackg_bench_gen", REPO / "benchmarks/generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate
+    spec.loader.exec_module(generate)
+    generate.generate(tmp_path / "bench", 1000, seed=5)
+    data = sorted((tmp_path / "bench" / "data").glob("*.ttl"))
+    ours, reference, _ = _compare(data)
+    assert ours == reference == set()
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(_BROKEN, encoding="utf-8")
+    ours, reference, _ = _compare([*data, broken])
+    assert _core_rules(reference)
+    assert ours == reference
+
+
+def test_every_constraint_of_the_project_shapes_is_compiled() -> None:
+    """Nothing is left for pySHACL: a shape feature the compiler does not know fails here."""
+    from rdflib import URIRef
+
+    from asean_customs_kg.shacl import _shape_name
+    from asean_customs_kg.shacl_core import compile_shapes
+    from asean_customs_kg.shacl_sparql import split_shapes
+
+    shapes = _project_shapes()
+    core, _ = split_shapes(shapes)
+    compiled = compile_shapes(core)
+    assert not compiled.has_residual_shapes
+    assert not set(compiled.residual.subjects(URIRef(SH + "path"), None))
+    components = [
+        "minCount",
+        "maxCount",
+        "class",
+        "datatype",
+        "or",
+        "minInclusive",
+        "minLength",
+        "pattern",
+        "nodeKind",
+        "languageIn",
+    ]
+    expected = set()
+    for _shape, prop in shapes.subject_objects(URIRef(SH + "property")):
+        for name in components:
+            if (prop, URIRef(SH + name), None) in shapes:
+                expected.add(f"{_shape_name(shapes, prop)} (sh:{name})")
+    for name in components:
+        for shape in shapes.subjects(URIRef(SH + name), None):
+            if (shape, URIRef(SH + "targetClass"), None) in shapes:
+                expected.add(f"{shape} (sh:{name})")
+    assert {c.rule for c in compiled.constraints} == expected
+
+
+def test_validate_does_not_import_pyshacl_when_nothing_is_left() -> None:
+    code = (
+        "import sys\n"
+        "from asean_customs_kg.validate import validate\n"
+        "report = validate([sys.argv[1]], stages=('syntax', 'shacl'))\n"
+        "assert report.problems and 'pyshacl' not in sys.modules, sys.modules.keys()\n"
+    )
+    fixture = FIXTURES / "shapes" / "missing-label.ttl"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(fixture)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+_OTHER_SHAPES = (
+    PREFIXES
+    + """
+ex:ValueShape a sh:NodeShape ; sh:targetClass ack:Place ;
+    sh:property [ sh:path dct:source ; sh:hasValue ovw:p7 ; sh:message "Cites paragraph 7."@en ] ;
+    sh:property [ sh:path skos:prefLabel ; sh:node ex:Short ; sh:message "A short label."@en ] ;
+    sh:property [ sh:path skos:prefLabel ; sh:minLength 200 ] ;
+    sh:property [ sh:path skos:prefLabel ; sh:maxCount 0 ; sh:message "No label."@en ] ;
+    sh:property [ sh:path [ sh:inversePath ack:heldIn ] ; sh:minCount 1 ;
+        sh:message "Something is held in it."@en ] .
+ex:Short a sh:NodeShape ; sh:maxLength 3 .
+ex:Deactivated a sh:NodeShape ; sh:targetClass ack:Place ; sh:deactivated true ;
+    sh:property [ sh:path dct:source ; sh:maxCount 0 ; sh:message "Never reported."@en ] .
+ex:Either a sh:NodeShape ; sh:targetSubjectsOf skos:prefLabel ; sh:severity sh:Warning ;
+    sh:or ( [ sh:path skos:altLabel ; sh:minCount 2 ] [ sh:nodeKind sh:BlankNode ]
+            [ sh:property [ sh:path skos:notation ; sh:minCount 1 ; sh:maxCount 1 ;
+                            sh:pattern "^c" ; sh:flags "i" ] ] ) ;
+    sh:message "Two alternative names, or one acronym starting with C."@en .
+"""
+)
+
+
+def test_unsupported_constraints_go_to_pyshacl_and_are_still_reported() -> None:
+    """sh:hasValue, sh:node and a shape without sh:message are left in the residual shapes;
+    the rest (an inverse path, a count of zero, an sh:or of a count, a node kind and a nested
+    property shape, a warning, a deactivated shape) is compiled; both find what pySHACL finds."""
+    from rdflib import Graph
+
+    shapes = Graph().parse(data=_OTHER_SHAPES, format="turtle")
+    places = REPO / "data" / "places.ttl"
+    ours, reference, compiled = _compare([places, REPO / "data" / "events.ttl"], shapes)
+    assert compiled.has_residual_shapes
+    left = {
+        str(p).removeprefix(SH) for p in compiled.residual.predicates() if str(p).startswith(SH)
+    }
+    assert {"hasValue", "node", "minLength"} <= left
+    assert not {"inversePath", "or", "maxCount", "deactivated"} & left
+    rules = {f.rule.rsplit("/", 1)[-1] for f in ours}
+    assert {
+        "ValueShape (sh:hasValue)",
+        "ValueShape (sh:node)",
+        "ValueShape (sh:minLength)",
+        "ValueShape (sh:maxCount)",
+        "ValueShape (sh:minCount)",
+        "Either (sh:or)",
+    } <= rules
+    assert {f.severity for f in ours if f.rule.endswith("(sh:or)")} == {"warning"}
+    assert not [f for f in ours if f.message == "Never reported."]
+    assert ours == reference
+
+
+@pytest.mark.parametrize(
+    ("literal", "ill_typed"),
+    [("3", False), ('"abc"^^xsd:integer', True), ('"1.0"^^xsd:integer', True), ('"3"', True)],
+)
+def test_an_ill_typed_or_mistyped_number_fails_sh_datatype(
+    tmp_path: Path, literal: str, ill_typed: bool
+) -> None:
+    path = tmp_path / "meeting.ttl"
+    path.write_text(
+        PREFIXES + f'ex:m a ack:Meeting ; skos:prefLabel "M"@en ; dct:source ovw:p1 ; '
+        f"ack:sequenceNumber {literal} .\n",
+        encoding="utf-8",
+    )
+    ours, reference, _ = _compare([path, *resources.data_files()])
+    assert ours == reference
+    assert any(f.rule.endswith("MeetingShape (sh:datatype)") for f in ours) is ill_typed
