@@ -540,8 +540,9 @@ def _string(text: str) -> str:
 class _Renderer:
     """Writes tests as SPARQL expressions, with fresh variables and the ill-typed literals."""
 
-    def __init__(self, ill_typed: dict[str, list[str]]) -> None:
+    def __init__(self, ill_typed: dict[str, list[str]], subclasses: dict[str, list[str]]) -> None:
         self.ill_typed = ill_typed
+        self.subclasses = subclasses
         self.counter = 0
 
     def fresh(self) -> str:
@@ -553,7 +554,10 @@ class _Renderer:
         arg = test.argument
         kind = test.component
         if kind == "class":
-            expr = f"!isLiteral({x}) && EXISTS {{ {x} <{_TYPE}>/<{_SUBCLASS}>* <{arg}> }}"
+            # A type of x among the class and its sub-classes (rdf:type/rdfs:subClassOf*).
+            t = self.fresh()
+            classes = ", ".join(f"<{c}>" for c in self.subclasses.get(str(arg), [str(arg)]))
+            expr = f"!isLiteral({x}) && EXISTS {{ {x} <{_TYPE}> {t} FILTER ({t} IN ({classes})) }}"
         elif kind == "datatype":
             assert isinstance(arg, str)
             expr = f"isLiteral({x}) && DATATYPE({x}) = <{arg}>"
@@ -712,11 +716,28 @@ def _query(item: CoreConstraint, focus: str, renderer: _Renderer) -> str:
     return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value FILTER (!({ok})) }}"
 
 
+def _classes(test: _Test) -> Iterator[str]:
+    """The classes of every sh:class in ``test``, members of sh:or included."""
+    if test.component == "class":
+        yield str(test.argument)
+    elif test.component == "or":
+        assert isinstance(test.argument, tuple)
+        for member in test.argument:
+            props = [member] if isinstance(member, _PropertyMember) else list(member.properties)
+            tests = [] if isinstance(member, _PropertyMember) else list(member.tests)
+            for inner in [*tests, *(t for p in props for t in p.tests)]:
+                yield from _classes(inner)
+
+
 def _subclasses(
     store: pyoxigraph.Store, constraints: Sequence[CoreConstraint]
 ) -> dict[str, list[str]]:
-    """Each target class with its sub-classes (``rdfs:subClassOf*`` in the data graph)."""
-    targets = sorted({c for item in constraints for c in item.focus.classes})
+    """Each target class and each class of an sh:class with its sub-classes
+    (``rdfs:subClassOf*`` in the data graph)."""
+    targets = sorted(
+        {c for item in constraints for c in item.focus.classes}
+        | {c for item in constraints if item.test for c in _classes(item.test)}
+    )
     if not targets:
         return {}
     values = " ".join(f"<{c}>" for c in targets)
@@ -743,36 +764,71 @@ def _term_text(term: object) -> str:
     return term.value
 
 
+def _batch_query(batch: Sequence[CoreConstraint], focus: str, renderer: _Renderer) -> str:
+    """One query for several value tests on the same focus nodes and path: each value is read
+    once, and ``?ok0``, ``?ok1``... say which tests it passes."""
+    path = batch[0].path
+    assert path is not None
+    oks = " ".join(f"?ok{i}" for i in range(len(batch)))
+    binds = " ".join(
+        f"BIND ({renderer.passes(item.test, '?value')} AS ?ok{i})"
+        for i, item in enumerate(batch)
+        if item.test is not None
+    )
+    fails = " || ".join(f"!?ok{i}" for i in range(len(batch)))
+    return (
+        f"SELECT DISTINCT ?this ?value {oks} WHERE {{ {focus} ?this {path.sparql()} ?value "
+        f"{binds} FILTER ({fails}) }}"
+    )
+
+
 def core_findings(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[Finding]:
-    """Runs each compiled constraint once on ``store`` (ontology plus data, in the union of its
-    graphs); one finding per focus node (count constraints) or per focus and value node."""
+    """Runs the compiled constraints on ``store`` (ontology plus data, in the union of its
+    graphs), each once over all focus nodes (the value tests on the same focus nodes and path
+    share one query); one finding per focus node (count constraints) or per focus and value."""
     constraints = compiled.constraints
     if not constraints:
         return []
     subclasses = _subclasses(store, constraints)
-    renderer = _Renderer(_ill_typed(store, constraints))
+    renderer = _Renderer(_ill_typed(store, constraints), subclasses)
+    batches: dict[object, list[CoreConstraint]] = {}
+    for item in constraints:
+        key = (item.focus, item.path) if item.kind == "test" and item.path else id(item)
+        batches.setdefault(key, []).append(item)
     focus_queries: dict[_Focus, str] = {}
     findings: list[Finding] = []
-    for item in constraints:
-        focus = focus_queries.get(item.focus)
+    for batch in batches.values():
+        first = batch[0]
+        focus = focus_queries.get(first.focus)
         if focus is None:
-            focus = focus_queries[item.focus] = _focus_query(item.focus, subclasses)
-        solutions = store.query(_query(item, focus, renderer), use_default_graph_as_union=True)
+            focus = focus_queries[first.focus] = _focus_query(first.focus, subclasses)
+        query = (
+            _query(first, focus, renderer)
+            if len(batch) == 1
+            else _batch_query(batch, focus, renderer)
+        )
+        solutions = store.query(query, use_default_graph_as_union=True)
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
-        with_value = item.kind == "test" and item.path is not None
-        predicate = item.path.iri if item.path and not item.path.inverse else None
+        with_value = first.kind == "test" and first.path is not None
+        predicate = first.path.iri if first.path and not first.path.inverse else None
         for row in solutions:
             # As in shacl.shacl_findings, a value that is the focus node itself is not repeated.
             value = row["value"] if with_value else None
-            findings.append(
-                Finding(
-                    "shacl",
-                    item.severity,
-                    item.rule,
-                    item.message,
-                    focus=_term_text(row["this"]),
-                    predicate=predicate,
-                    value=None if value is None or value == row["this"] else _term_text(value),
+            value_text = None if value is None or value == row["this"] else _term_text(value)
+            for i, item in enumerate(batch):
+                if len(batch) > 1:
+                    ok = row[f"ok{i}"]
+                    if isinstance(ok, pyoxigraph.Literal) and ok.value == "true":
+                        continue
+                findings.append(
+                    Finding(
+                        "shacl",
+                        item.severity,
+                        item.rule,
+                        item.message,
+                        focus=_term_text(row["this"]),
+                        predicate=predicate,
+                        value=value_text,
+                    )
                 )
-            )
     return findings
