@@ -16,7 +16,7 @@ rdflib.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, TypeAlias
 
@@ -117,28 +117,76 @@ def _iri(value: str) -> pyoxigraph.NamedNode:
 
 class Release:
     """The graph as released: for each named graph of :data:`GRAPHS`, its triples, sorted, with
-    canonical blank-node labels; and the prefixes of the source files (for Turtle and TriG)."""
+    canonical blank-node labels; and the prefixes of the source files (for Turtle and TriG).
 
-    __slots__ = ("graphs", "prefixes")
+    :func:`build_release` keeps each graph as its sorted N-Triples lines, which the N-Triples
+    and N-Quads exports write as they are; :attr:`graphs` parses them into triples when first
+    asked. A release made from triples keeps them in the order given.
+    """
+
+    __slots__ = ("_graphs", "_lines", "_prefixes")
 
     def __init__(
-        self, graphs: Mapping[str, Sequence[pyoxigraph.Triple]], prefixes: Mapping[str, str]
+        self,
+        graphs: Mapping[str, Sequence[pyoxigraph.Triple]],
+        prefixes: Mapping[str, str] | Callable[[], Mapping[str, str]],
     ) -> None:
-        self.graphs: dict[str, list[pyoxigraph.Triple]] = {
+        self._graphs: dict[str, list[pyoxigraph.Triple]] | None = {
             name: list(triples) for name, triples in graphs.items()
         }
-        self.prefixes: dict[str, str] = dict(prefixes)
+        self._lines: dict[str, list[bytes]] | None = None
+        self._prefixes = prefixes
+
+    @classmethod
+    def _from_lines(
+        cls, lines: dict[str, list[bytes]], prefixes: Callable[[], Mapping[str, str]]
+    ) -> Release:
+        release = cls({}, prefixes)
+        release._graphs, release._lines = None, lines
+        return release
 
     def __repr__(self) -> str:
-        return f"<Release {len(self)} triples in {len(self.graphs)} graphs>"
+        return f"<Release {len(self)} triples in {len(self.counts())} graphs>"
 
     def __len__(self) -> int:
         """The number of triples in all the graphs."""
-        return sum(len(triples) for triples in self.graphs.values())
+        return sum(self.counts().values())
+
+    @property
+    def graphs(self) -> dict[str, list[pyoxigraph.Triple]]:
+        """The triples of each named graph, in order."""
+        if self._graphs is None:
+            assert self._lines is not None
+            self._graphs = {
+                name: [
+                    quad.triple
+                    for quad in pyoxigraph.parse(
+                        b"\n".join(lines), format=pyoxigraph.RdfFormat.N_TRIPLES
+                    )
+                ]
+                for name, lines in self._lines.items()
+            }
+        return self._graphs
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes of the source files, for Turtle and TriG."""
+        if callable(self._prefixes):
+            self._prefixes = dict(self._prefixes())
+        return dict(self._prefixes)
+
+    def lines(self) -> dict[str, list[bytes]]:
+        """Each named graph as N-Triples lines (without the line ends), in order."""
+        if self._lines is None:
+            assert self._graphs is not None
+            self._lines = {name: _nt_lines(triples) for name, triples in self._graphs.items()}
+        return self._lines
 
     def counts(self) -> dict[str, int]:
         """The number of triples in each named graph."""
-        return {name: len(triples) for name, triples in self.graphs.items()}
+        found = self._graphs if self._graphs is not None else self._lines
+        assert found is not None
+        return {name: len(statements) for name, statements in found.items()}
 
     def quads(self) -> Iterator[pyoxigraph.Quad]:
         """Every statement as a quad in its named graph, graph by graph."""
@@ -148,10 +196,13 @@ class Release:
                 yield pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
-def _triples(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
-    return [
-        quad.triple for quad in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
-    ]
+def _nt_lines(triples: Iterable[pyoxigraph.Triple]) -> list[bytes]:
+    """The N-Triples line of each triple, in order, without the line ends."""
+    output = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert output is not None
+    lines = output.split(b"\n")
+    lines.pop()  # after the last line end
+    return lines
 
 
 def _prefixes(paths: Iterable[Path]) -> dict[str, str]:
@@ -171,26 +222,6 @@ def _prefixes(paths: Iterable[Path]) -> dict[str, str]:
 def _namespace(iri: str) -> str:
     cut = max(iri.rfind("#"), iri.rfind("/"))
     return iri[: cut + 1]
-
-
-def _vocabularies(triples: Iterable[pyoxigraph.Triple]) -> list[str]:
-    """The namespaces of the properties and classes that ``triples`` use."""
-    found: set[str] = set()
-    for triple in triples:
-        found.add(_namespace(triple.predicate.value))
-        if triple.predicate.value == _RDF + "type" and isinstance(
-            triple.object, pyoxigraph.NamedNode
-        ):
-            found.add(_namespace(triple.object.value))
-    return sorted(found)
-
-
-def _source_documents(data: pyoxigraph.Store) -> list[str]:
-    answer = data.query(f"SELECT DISTINCT ?document WHERE {{ ?document a <{_ACK}SourceDocument> }}")
-    assert isinstance(answer, pyoxigraph.QuerySolutions)
-    return sorted(
-        row["document"].value for row in answer if isinstance(row["document"], pyoxigraph.NamedNode)
-    )
 
 
 def describe(
@@ -296,8 +327,36 @@ def source_files(
     }
 
 
-def _sort_key(triple: pyoxigraph.Triple) -> tuple[str, str, str]:
-    return (str(triple.subject), str(triple.predicate), str(triple.object))
+def _load(store: pyoxigraph.Store, path: Path, graph: str) -> None:
+    from .graph import _from_oxigraph, _unreadable
+
+    try:
+        store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE, to_graph=_iri(graph))
+    except SyntaxError as error:
+        raise _from_oxigraph(path, error) from error
+    except OSError as error:
+        raise _unreadable(path, error) from error
+
+
+def _canonicalize_blank_nodes(store: pyoxigraph.Store) -> None:
+    """Gives the store's blank nodes their canonical labels (RDFC-1.0).
+
+    Only the statements that have a blank node are canonicalized: the algorithm labels each
+    blank node from the statements it occurs in (and, to break ties, from the blank nodes it is
+    linked to), so the others play no part, and the labels are those of the whole dataset.
+    """
+    answer = store.query(
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) } }"
+    )
+    assert isinstance(answer, pyoxigraph.QuerySolutions)
+    quads = [pyoxigraph.Quad(row["s"], row["p"], row["o"], row["g"]) for row in answer]
+    if not quads:
+        return
+    dataset = pyoxigraph.Dataset(quads)
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    for quad in quads:
+        store.remove(quad)
+    store.extend(dataset)
 
 
 def build_release(
@@ -307,36 +366,50 @@ def build_release(
 ) -> Release:
     """Reads the project's files (or the given ones) into a :class:`Release`.
 
+    The files are parsed into an in-memory store, each group into its named graph; the
+    description is read from the store's indexes; the blank nodes get their canonical labels;
+    and each graph is written out as N-Triples lines and sorted. Only the few statements with
+    a blank node and the sort cross into Python statement by statement, so the cost grows
+    about linearly with the size of the graph.
+
     Raises :class:`~asean_customs_kg.errors.DataError` (with file, line and column) for a
     syntax error and :class:`~asean_customs_kg.errors.EnvError` for an unreadable file.
     """
-    from .graph import load_oxigraph
-
     groups = source_files(ontology, shapes, data)
-    stores = {name: load_oxigraph(paths) for name, paths in groups.items()}
-    triples = {name: _triples(store) for name, store in stores.items()}
-    description = describe(
-        {name: len(found) for name, found in triples.items()},
-        _source_documents(stores[DATA_GRAPH]),
-        _vocabularies(triples[DATA_GRAPH]),
-    )
-    dataset = pyoxigraph.Dataset()
-    for name, found in [(DESCRIPTION_GRAPH, description), *triples.items()]:
-        graph = _iri(name)
-        for triple in found:
-            dataset.add(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph))
-    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-    graphs = {
-        name: sorted(
-            (quad.triple for quad in dataset.quads_for_graph_name(_iri(name))), key=_sort_key
-        )
-        for name in GRAPHS
-    }
-    prefixes = _prefixes([path for paths in groups.values() for path in paths])
-    for name, iri in _EXTRA_PREFIXES.items():
-        if prefixes.get(name, iri) == iri:
-            prefixes[name] = iri
-    return Release(graphs, dict(sorted(prefixes.items())))
+    store = pyoxigraph.Store()
+    for name, paths in groups.items():
+        for path in paths:
+            _load(store, path, name)
+    description = describe_store(store)
+    _canonicalize_blank_nodes(store)
+    lines: dict[str, list[bytes]] = {}
+    for name in GRAPHS:
+        if name == DESCRIPTION_GRAPH:
+            found = _nt_lines(description)
+        else:
+            output = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=_iri(name))
+            assert output is not None
+            found = output.split(b"\n")
+            found.pop()  # after the last line end
+        # Sorting the lines orders the statements as their terms would (subject, predicate,
+        # object): a term ends where a space follows, and a space sorts before any character
+        # that can continue a term.
+        found.sort()
+        lines[name] = found
+    paths = [path for paths in groups.values() for path in paths]
+
+    def prefixes() -> dict[str, str]:
+        found = _prefixes(paths)
+        for name, iri in _EXTRA_PREFIXES.items():
+            if found.get(name, iri) == iri:
+                found[name] = iri
+        return dict(sorted(found.items()))
+
+    return Release._from_lines(lines, prefixes)
+
+
+def _sort_key(triple: pyoxigraph.Triple) -> tuple[str, str, str]:
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
 def format_from_suffix(path: str | Path) -> ExportFormat | None:
@@ -351,12 +424,23 @@ def serialize(release: Release, fmt: ExportFormat = "trig") -> bytes:
         raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     rdf_format = _RDF_FORMATS[fmt]
     prefixes = release.prefixes if fmt in ("ttl", "trig") else None
+    if fmt == "nt":
+        # The graphs' sorted lines merged (a sort of sorted runs takes linear time), each once.
+        merged = sorted(line for lines in release.lines().values() for line in lines)
+        return b"".join(line + b"\n" for line in dict.fromkeys(merged))
+    if fmt == "nq":
+        # Each graph's lines, its name written before the final dot.
+        return b"".join(
+            line[:-1] + b"<" + name.encode() + b"> .\n"
+            for name, lines in release.lines().items()
+            for line in lines
+        )
     statements: list[pyoxigraph.Quad] | list[pyoxigraph.Triple]
     if fmt in _QUAD_FORMATS:
         statements = list(release.quads())
     else:
-        merged = {triple for triples in release.graphs.values() for triple in triples}
-        statements = sorted(merged, key=_sort_key)
+        merged_triples = {triple for triples in release.graphs.values() for triple in triples}
+        statements = sorted(merged_triples, key=_sort_key)
     output = pyoxigraph.serialize(statements, format=rdf_format, prefixes=prefixes)
     assert output is not None
     if fmt == "jsonld":
