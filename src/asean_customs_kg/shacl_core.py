@@ -26,6 +26,12 @@ queried as their union):
   constrained paths are read once and checked in Python, and the few that fail are named in the
   query.
 
+The value tests on the same focus nodes and path share one query: each value is read once, and a
+flag per test says which it fails. For ``sh:class`` the class and its sub-classes are found first
+(with the target classes, in one query), so a value's types are looked up in that list rather
+than followed up ``rdfs:subClassOf*`` value by value. At 10^5 triples the 113 constraints of the
+project's shapes take under a second, against 14 s in pySHACL.
+
 Each row becomes the finding :func:`.shacl.shacl_findings` makes of pySHACL's result: the focus,
 the rule ``"{shape} (sh:{component})"``, the shape's ``sh:message`` (English or untagged first),
 its ``sh:severity``, the path's IRI and the value node. A deactivated shape finds nothing.
