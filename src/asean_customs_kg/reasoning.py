@@ -1,16 +1,34 @@
-"""Logical consistency of ontology plus data under OWL 2 RL, with owlrl.
+"""Logical consistency of ontology plus data under OWL 2 RL.
 
-:func:`logic_findings` runs owlrl's OWL 2 RL closure on a *copy* of the graph and reports:
+:func:`logic_findings` reports:
 
-* owlrl's inconsistencies (its ``ERRNS:error`` messages): disjoint classes sharing an individual,
-  irreflexive or asymmetric properties used so, and the other "false" rules of OWL 2 RL;
+* violations of OWL 2 RL's "false" rules: disjoint classes sharing an individual, irreflexive
+  or asymmetric properties used so, disjoint properties sharing a pair, ``owl:differentFrom``
+  individuals made one, a literal whose text does not fit its datatype, and the others;
 * members of ``owl:Nothing``;
 * two distinct named individuals inferred to be ``owl:sameAs`` (e.g. a functional property with
   two values), each explained by the functional or inverse-functional property that merges them;
 * two individuals of a class with an ``owl:hasKey`` that share all their key values, which OWL RL
   would silently merge into one (rule prp-key, applied here, see below).
 
-Two things keep it fast enough for CI (the closure dominates the cost):
+**Two paths.** The fast path (:mod:`.reasoning_fast`) computes the closure with
+``reasonable`` (Rust) and runs the false rules as SPARQL queries over it on a pyoxigraph store of
+its own: 2.2 s at 10^5 triples where owlrl takes 30 s. owlrl (:func:`owlrl_findings`) is the
+reference, and the path taken when the graph uses a construct whose OWL 2 RL rule ``reasonable``
+0.4.4 lacks or whose check only owlrl makes (:func:`fast_path_blocker`:
+``owl:propertyChainAxiom``, ``owl:maxCardinality``, ``owl:maxQualifiedCardinality``,
+``owl:oneOf``, datatype restrictions, ``owl:allValuesFrom`` a datatype): correctness never
+depends on what the fast path covers. The project's ontology takes the fast path. Both paths
+give the project's own findings (``owl:Nothing``, ``owl:sameAs``, ``owl:hasKey``) in the same
+words; the false rules are worded by each path (owlrl's texts, or the fast path's, which name
+the individual, the rule and the axiom). A test runs both on every logic fixture, the project's
+data and a synthetic graph and compares what they find.
+
+``logic_findings`` takes an rdflib graph or the pyoxigraph triples ``validate`` parsed; the
+fast path never builds an rdflib graph.
+
+Two things keep owlrl fast enough for CI (the closure dominates the cost), and the fast path
+reasons over the same input:
 
 * Triples whose predicate no axiom can touch are left out of the copy: a predicate that never
   appears as a subject or object anywhere (no domain, range, characteristic, sub-property,
@@ -20,15 +38,16 @@ Two things keep it fast enough for CI (the closure dominates the cost):
 * The copy lives in rdflib's context-free ``SimpleMemory`` store, which owlrl's many triple
   look-ups walk faster than the default store.
 
-rdflib and owlrl are imported inside the functions.
+rdflib, owlrl, pyoxigraph and reasonable are imported inside the functions.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .problems import Finding
 
@@ -36,7 +55,13 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = ["key_findings", "logic_findings", "reasoning_copy"]
+__all__ = [
+    "fast_path_blocker",
+    "key_findings",
+    "logic_findings",
+    "owlrl_findings",
+    "reasoning_copy",
+]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -269,8 +294,9 @@ def _combinations(columns: list[list[Node]]) -> Iterable[tuple[Node, ...]]:
     return combos
 
 
-def logic_findings(graph: rdflib.Graph, individuals: Iterable[str] = ()) -> list[Finding]:
-    """Inconsistencies of ``graph`` (ontology plus data) under OWL 2 RL; see the module doc.
+def owlrl_findings(graph: rdflib.Graph, individuals: Iterable[str] = ()) -> list[Finding]:
+    """Inconsistencies of ``graph`` (ontology plus data) under OWL 2 RL by owlrl, the reference
+    path; see the module doc.
 
     ``individuals`` are the IRIs described in the data: an owlrl message names classes and
     properties as well as individuals, and the first individual it names is the focus.
@@ -304,3 +330,113 @@ def logic_findings(graph: rdflib.Graph, individuals: Iterable[str] = ()) -> list
     findings.extend(_same_as_findings(graph, closed))
     findings.extend(key_findings(graph, closed))
     return findings
+
+
+#: Constructs whose OWL 2 RL rules ``reasonable`` 0.4.4 lacks (prp-spo2, cls-maxc2,
+#: cls-maxqc3/4, cls-oo) or whose checks only owlrl makes (a datatype restriction, an
+#: ``owl:allValuesFrom`` a datatype): a graph that uses one is reasoned by owlrl.
+_OWLRL_ONLY = {
+    _OWL + "propertyChainAxiom": "owl:propertyChainAxiom (rule prp-spo2)",
+    _OWL + "maxCardinality": "owl:maxCardinality (rules cls-maxc1, cls-maxc2)",
+    _OWL + "maxQualifiedCardinality": "owl:maxQualifiedCardinality (rules cls-maxqc1-4)",
+    _OWL + "oneOf": "owl:oneOf (rule cls-oo)",
+    _OWL + "onDatatype": "a datatype restriction (owl:onDatatype)",
+    _OWL + "withRestrictions": "a datatype restriction (owl:withRestrictions)",
+}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATATYPE_FILLERS = (_XSD, _RDFS + "Literal", _RDF + "PlainLiteral", _RDF + "langString")
+
+
+def fast_path_blocker(triples: Iterable[Any]) -> str | None:
+    """Why the fast path cannot judge these pyoxigraph triples (what owlrl must do), or None."""
+    import pyoxigraph
+
+    datatypes = {
+        t.subject
+        for t in triples
+        if t.predicate.value == _RDF + "type" and t.object.value == _RDFS + "Datatype"
+    }
+    for triple in triples:
+        predicate = triple.predicate.value
+        if predicate in _OWLRL_ONLY:
+            return _OWLRL_ONLY[predicate]
+        obj = triple.object
+        if (
+            predicate == _OWL + "allValuesFrom"
+            and isinstance(obj, pyoxigraph.NamedNode)
+            and (obj.value.startswith(_DATATYPE_FILLERS) or obj in datatypes)
+        ):
+            return "owl:allValuesFrom a datatype (owlrl checks the values' types)"
+    return None
+
+
+def _split(triples: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """The pyoxigraph triples owlrl would reason over (as :func:`reasoning_copy` keeps them),
+    split into the reasoner's input and the axioms that only the false rules read."""
+    import pyoxigraph
+
+    from .reasoning_fast import FALSE_ONLY
+
+    mentioned: set[Any] = set()
+    for t in triples:
+        mentioned.add(t.subject)
+        if not isinstance(t.object, pyoxigraph.Literal):
+            mentioned.add(t.object)
+    vocabularies = (_RDF, _RDFS, _OWL)
+    kept: list[Any] = []
+    held_back: list[Any] = []
+    for t in triples:
+        text = t.predicate.value
+        if text in _BUILTIN_ANNOTATIONS or text == _OWL + "hasKey":  # see reasoning_copy
+            continue
+        if text in FALSE_ONLY:
+            held_back.append(t)
+        elif text.startswith(vocabularies) or t.predicate in mentioned:
+            kept.append(t)
+    return kept, held_back
+
+
+def _from_rdflib(graph: rdflib.Graph) -> list[Any]:
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    def convert(node: Node) -> Any:
+        if isinstance(node, URIRef):
+            return pyoxigraph.NamedNode(str(node))
+        if isinstance(node, BNode):
+            return pyoxigraph.BlankNode(str(node))
+        if isinstance(node, Literal):
+            if node.language:
+                return pyoxigraph.Literal(str(node), language=node.language)
+            if node.datatype is not None:
+                return pyoxigraph.Literal(
+                    str(node), datatype=pyoxigraph.NamedNode(str(node.datatype))
+                )
+            return pyoxigraph.Literal(str(node))
+        raise TypeError(f"unsupported term {node!r}")
+
+    return [pyoxigraph.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+
+
+def logic_findings(
+    source: rdflib.Graph | Iterable[Any], individuals: Iterable[str] = ()
+) -> list[Finding]:
+    """Inconsistencies of ontology plus data under OWL 2 RL; see the module doc.
+
+    ``source`` is an rdflib graph or the pyoxigraph triples of the files (what ``validate``
+    parsed); it is not changed. The fast path judges it unless :func:`fast_path_blocker` names
+    a construct it cannot judge; then owlrl does (:func:`owlrl_findings`).
+    """
+    import rdflib
+
+    from .reasoning_fast import fast_findings
+
+    triples = _from_rdflib(source) if isinstance(source, rdflib.Graph) else list(source)
+    if fast_path_blocker(triples) is None:
+        kept, held_back = _split(triples)
+        return fast_findings(kept, triples, held_back)
+    if isinstance(source, rdflib.Graph):
+        return owlrl_findings(source, individuals)
+    from .validate import _to_rdflib
+
+    return owlrl_findings(_to_rdflib({Path("logic"): triples}), individuals)

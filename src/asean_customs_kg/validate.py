@@ -9,7 +9,9 @@
    ``sh:sparql`` constraints (:mod:`.shacl_sparql`) and the core constraints compiled to SPARQL
    (:mod:`.shacl_core`) once over the whole graph on pyoxigraph; pySHACL only for what neither
    compiles (nothing, for the project's shapes: pySHACL is then not imported);
-3. **logic** -- ontology plus data under OWL 2 RL (owlrl; see :mod:`.reasoning`);
+3. **logic** -- ontology plus data under OWL 2 RL: the closure by ``reasonable`` and the
+   "false" rules as SPARQL on a pyoxigraph store of its own, or owlrl for a graph that uses a
+   construct ``reasonable`` lacks (see :mod:`.reasoning`);
 4. **check** -- the SPARQL checks of ``queries/checks/`` on pyoxigraph (see :mod:`.checks`),
    which include the ontology's metadata (title, description, version, licence, creators).
 
@@ -407,7 +409,10 @@ def validate(
             from .reasoning import logic_findings
 
             individuals = {t.subject.value for path in data for t in triples[path]}
-            logic = _Background(logic_findings, union, individuals)
+            # The pyoxigraph triples: the fast path needs no rdflib graph (see reasoning).
+            logic = _Background(
+                logic_findings, [t for chunk in triples.values() for t in chunk], individuals
+            )
     shape_triples, shape_problems = _parse_all(shapes)
     problems.extend(shape_problems)
     if problems or union is None:
