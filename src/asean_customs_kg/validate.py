@@ -259,29 +259,27 @@ class _Placer:
         locator: Locator,
         files: Sequence[Path],
         store: Any,
-        union: rdflib.Graph,
         shortener: Shortener,
     ) -> None:
         self.locator = locator
         self.files = files
         self.store = store
-        self.union = union
         self.short = shortener
 
     def _named(self, node_id: str) -> str | None:
         """The IRI itself, or for a blank node the nearest IRI that refers to it."""
-        from rdflib import BNode, URIRef
+        import pyoxigraph
 
         if not node_id.startswith("_:"):
             return node_id
-        node: BNode | URIRef = BNode(node_id[2:])
+        node: Any = pyoxigraph.BlankNode(node_id[2:])
         for _ in range(10):
-            parent = next(iter(self.union.subjects(None, node)), None)
-            if parent is None:
+            quad = next(self.store.quads_for_pattern(None, None, node, None), None)
+            if quad is None:
                 return None
-            if isinstance(parent, URIRef):
-                return str(parent)
-            node = parent  # type: ignore[assignment]
+            if isinstance(quad.subject, pyoxigraph.NamedNode):
+                return str(quad.subject.value)
+            node = quad.subject
         return None
 
     def _preferred_file(self, iri: str, predicate: str | None) -> Path | None:
@@ -401,21 +399,18 @@ def validate(
     run: list[Stage] = ["syntax"]
     findings: list[Finding] = []
     logic: _Background | None = None
-    union: rdflib.Graph | None = None
-    if not problems:
-        union = _to_rdflib(triples)
-        if "logic" in stages:
-            # Started first, so that the closure runs while this process does the rest.
-            from .reasoning import logic_findings
+    if not problems and "logic" in stages:
+        # Started first, so that the closure runs while this process does the rest.
+        from .reasoning import logic_findings
 
-            individuals = {t.subject.value for path in data for t in triples[path]}
-            # The pyoxigraph triples: the fast path needs no rdflib graph (see reasoning).
-            logic = _Background(
-                logic_findings, [t for chunk in triples.values() for t in chunk], individuals
-            )
+        individuals = {t.subject.value for path in data for t in triples[path]}
+        # The pyoxigraph triples: the fast path needs no rdflib graph (see reasoning).
+        logic = _Background(
+            logic_findings, [t for chunk in triples.values() for t in chunk], individuals
+        )
     shape_triples, shape_problems = _parse_all(shapes)
     problems.extend(shape_problems)
-    if problems or union is None:
+    if problems:
         if logic is not None:
             logic.cancel()
         return Report(sorted(problems, key=lambda p: p.sort_key), data, run)
@@ -423,15 +418,7 @@ def validate(
     shapes_graph = _to_rdflib(shape_triples)
     # Each file in a named graph of the store, which the placer asks who states what.
     store = _store(triples)
-    del triples, shape_triples
-    locator = Locator([*data, *ontology, *shapes])
-    placer = _Placer(
-        locator,
-        [*data, *ontology],
-        store,
-        union,
-        Shortener(locator.prefixes()),
-    )
+    del shape_triples
     if "shacl" in stages and shapes:
         from .shacl_core import compile_shapes, core_findings
         from .shacl_sparql import sparql_findings, split_shapes
@@ -445,8 +432,9 @@ def validate(
         if compiled.has_residual_shapes:
             from .shacl import shacl_findings
 
-            findings.extend(shacl_findings(union, compiled.residual))
+            findings.extend(shacl_findings(_to_rdflib(triples), compiled.residual))
         run.append("shacl")
+    del triples
     if logic is not None:
         findings.extend(logic.result())
         run.append("logic")
@@ -455,5 +443,10 @@ def validate(
 
         findings.extend(run_checks(load_checks(), store))
         run.append("check")
+    if not findings:
+        return Report([], data, run)
+    # Only now are the files indexed for places and prefixes: a clean graph skips it.
+    locator = Locator([*data, *ontology, *shapes])
+    placer = _Placer(locator, [*data, *ontology], store, Shortener(locator.prefixes()))
     placed = {placer.place(finding) for finding in findings}
     return Report(sorted(placed, key=lambda p: p.sort_key), data, run)
