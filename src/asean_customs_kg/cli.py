@@ -467,7 +467,7 @@ def export_command(fmt: str | None, output: str | None) -> None:
         return
     size = export.write(release, kind, output)
     click.echo(
-        f"wrote {len(release)} triples in {len(release.graphs)} graphs to {output} "
+        f"wrote {len(release)} triples in {len(release.counts())} graphs to {output} "
         f"({chosen}, {size} bytes)",
         err=True,
     )
