@@ -310,20 +310,9 @@ def _same_as_findings(store: Any, asserted_triples: Sequence[Any]) -> Iterator[F
     them (same texts), from what ``asserted_triples`` state."""
     import pyoxigraph
 
-    schema_types = " ".join(
-        f"<{_OWL}{name}>"
-        for name in (
-            "Class",
-            "ObjectProperty",
-            "DatatypeProperty",
-            "AnnotationProperty",
-            "FunctionalProperty",
-            "InverseFunctionalProperty",
-            "Ontology",
-            "Restriction",
-        )
-    )
-    schema_types += f" <http://www.w3.org/2000/01/rdf-schema#Class> <{_RDF}Property>"
+    from .reasoning import _SCHEMA_TYPES
+
+    schema_types = " ".join(f"<{iri}>" for iri in sorted(_SCHEMA_TYPES))
     pairs: Any = _select(
         store,
         "SELECT DISTINCT ?a ?b { ?a owl:sameAs ?b FILTER (isIRI(?a) && isIRI(?b) "
