@@ -315,3 +315,24 @@ def test_reasoning_in_the_caller_gives_the_same_problems(monkeypatch: pytest.Mon
     inline = validate([path], stages=("syntax", "logic"))
     assert forked.problems == inline.problems
     assert any(p.rule == "owl:sameAs" for p in inline.problems)
+
+
+def test_blank_node_labels_are_local_to_their_file(tmp_path: Path) -> None:
+    """`_:n` in two files names two blank nodes (Turtle scopes labels to a document), so the
+    statements of one file's node are never judged as another file's."""
+    from asean_customs_kg.validate import _parse_all, _store
+
+    text = '@prefix ex: <https://example.org/> .\nex:{0} ex:p _:n .\n_:n ex:q "{0}" .\n'
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.write_text(text.format("a"), encoding="utf-8")
+    second.write_text(text.format("b"), encoding="utf-8")
+    triples, problems = _parse_all([first, second])
+    assert problems == []
+    store = _store(triples)
+    rows = list(
+        store.query(
+            "SELECT DISTINCT ?n WHERE { ?n <https://example.org/q> ?v }",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert len(rows) == 2

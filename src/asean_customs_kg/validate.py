@@ -214,7 +214,12 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Probl
     problems: list[Problem] = []
     for path in paths:
         try:
-            triples[path] = list(pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE))
+            # Blank-node labels are local to a file: each file's get ids of their own.
+            triples[path] = list(
+                pyoxigraph.parse(
+                    path=path, format=pyoxigraph.RdfFormat.TURTLE, rename_blank_nodes=True
+                )
+            )
         except SyntaxError as syntax:
             error = _from_oxigraph(path, syntax)
             problems.append(
