@@ -220,3 +220,37 @@ def test_fast_path_compares_every_member_of_an_all_different_list() -> None:
     assert "OWL 2 RL eq-diff2" in rules
     graph = _to_rdflib({Path("g"): triples})
     assert not any("AllDifferent" in f.message for f in owlrl_findings(graph))
+
+
+def test_a_chain_of_merges_deeper_than_the_fast_path_s_rounds_goes_to_owlrl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each level of a chain of functional values takes one more round of merges; past the fast
+    path's rounds the graph goes to owlrl instead of ending in an error."""
+    from asean_customs_kg import reasoning
+    from asean_customs_kg.reasoning_fast import _MAX_ROUNDS
+
+    depth = _MAX_ROUNDS + 2
+    lines = [
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+        "@prefix ex: <http://example.org/> .",
+        "ex:f a owl:FunctionalProperty .",
+        "ex:r ex:f ex:a0 , ex:b0 .",
+    ]
+    lines += [f"ex:a{i} ex:f ex:a{i + 1} . ex:b{i} ex:f ex:b{i + 1} ." for i in range(depth)]
+    triples = _graph_triples("\n".join(lines))
+    assert fast_path_blocker(triples) is None
+    calls: list[int] = []
+    reference = reasoning.owlrl_findings
+
+    def spy(*args: Any) -> list[Finding]:
+        calls.append(1)
+        return reference(*args)
+
+    monkeypatch.setattr(reasoning, "owlrl_findings", spy)
+    findings = logic_findings(triples)
+    assert calls == [1]
+    merged = {f.related for f in findings if f.rule == "owl:sameAs"}
+    ex = "http://example.org/"
+    assert (f"{ex}a{depth}", f"{ex}b{depth}") in merged  # the deepest pair, found
+    assert len(merged) == depth + 1

@@ -127,13 +127,54 @@ def reasoning_copy(graph: rdflib.Graph) -> rdflib.Graph:
 
 
 def _closure(graph: rdflib.Graph) -> rdflib.Graph:
+    """The closure of :func:`reasoning_copy` by owlrl, its errors as ``ERRNS.error`` triples.
+
+    owlrl 7.6.2's rule dt-not-type catches only a ValueError from its converters, but some
+    raise others (``decimal.InvalidOperation`` for ``"abc"^^xsd:decimal``, ``IndexError`` for
+    ``""^^xsd:date``) and the closure stops with a traceback. The triples with such a literal
+    are left out of the copy and reported here in owlrl's words.
+    """
     import owlrl
+    from owlrl.Namespaces import ERRNS
+    from rdflib import BNode, Literal
 
     closed = reasoning_copy(graph)
+    unreadable = _unreadable_literals(closed)
+    for literal in unreadable:
+        closed.remove((None, None, literal))
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
     ).expand(closed)
+    for literal in unreadable:
+        message = (
+            f"Lexical value of the literal '{literal}' does not match its datatype "
+            f"({literal.datatype})"
+        )
+        closed.add((BNode(), ERRNS.error, Literal(message)))
     return closed
+
+
+def _unreadable_literals(graph: rdflib.Graph) -> set[rdflib.Literal]:
+    """The literals of ``graph`` whose conversion in owlrl's dt-not-type raises anything but
+    the ValueError that owlrl catches."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+    from owlrl.XsdDatatypes import OWL_RL_Datatypes
+    from rdflib import Literal
+
+    unreadable: set[Literal] = set()
+    for node in set(graph.objects()):
+        if not isinstance(node, Literal) or node.datatype not in OWL_RL_Datatypes:
+            continue
+        converter = AltXSDToPYTHON.get(node.datatype)
+        if converter is None:
+            continue
+        try:
+            converter(str(node))
+        except ValueError:
+            pass  # owlrl reports it
+        except Exception:  # what owlrl does not catch
+            unreadable.add(node)
+    return unreadable
 
 
 def _first_data_iri(message: str, individuals: set[str]) -> str | None:
@@ -425,16 +466,20 @@ def logic_findings(
 
     ``source`` is an rdflib graph or the pyoxigraph triples of the files (what ``validate``
     parsed); it is not changed. The fast path judges it unless :func:`fast_path_blocker` names
-    a construct it cannot judge; then owlrl does (:func:`owlrl_findings`).
+    a construct it cannot judge, or its functional-property merges do not settle within its
+    rounds (:class:`.reasoning_fast.Unsettled`); then owlrl does (:func:`owlrl_findings`).
     """
     import rdflib
 
-    from .reasoning_fast import fast_findings
+    from .reasoning_fast import Unsettled, fast_findings
 
     triples = _from_rdflib(source) if isinstance(source, rdflib.Graph) else list(source)
     if fast_path_blocker(triples) is None:
         kept, held_back = _split(triples)
-        return fast_findings(kept, triples, held_back)
+        try:
+            return fast_findings(kept, triples, held_back)
+        except Unsettled:
+            pass  # a chain of owl:sameAs merges deeper than the fast path follows
     if isinstance(source, rdflib.Graph):
         return owlrl_findings(source, individuals)
     from .validate import _to_rdflib

@@ -38,10 +38,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .errors import EnvError
 from .problems import Finding
 
-__all__ = ["FALSE_ONLY", "fast_findings"]
+__all__ = ["FALSE_ONLY", "Unsettled", "fast_findings"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -158,6 +157,22 @@ def _select(store: Any, query: str) -> Iterator[Any]:
     yield from store.query(_PREFIXES + query)
 
 
+#: The graph of the store that holds the lists as stated: in the closure, an owl:sameAs between
+#: two members gives a list cell each of their terms (rule eq-rep-o).
+_LISTS = "urn:x-ackg:stated-lists"
+
+
+def _pair(first: str, second: str) -> str:
+    """Two members of the list ``?list`` as stated, ``first`` before ``second``: each pair once
+    without comparing the terms (STR() is an error for a blank node, and blank nodes have no
+    order in SPARQL), the same term twice when the list repeats it (rules cax-adc, prp-adp and
+    eq-diff2 pair members by position)."""
+    return (
+        f"GRAPH <{_LISTS}> {{ ?list rdf:rest* ?node1 . ?node1 rdf:first {first} ; "
+        f"rdf:rest+ ?node2 . ?node2 rdf:first {second} }} "
+    )
+
+
 # Each false rule: (rule, query, message). The query binds ?x (the individual at fault) and the
 # variables its message names; a message is formatted with the bindings' _show texts.
 _FALSE_RULES: tuple[tuple[str, str, str], ...] = (
@@ -170,8 +185,8 @@ _FALSE_RULES: tuple[tuple[str, str, str], ...] = (
     (
         "cax-adc",
         "SELECT DISTINCT ?x ?c1 ?c2 { ?d a owl:AllDisjointClasses ; owl:members ?list . "
-        "?list rdf:rest*/rdf:first ?c1 . ?list rdf:rest*/rdf:first ?c2 . "
-        "FILTER (STR(?c1) < STR(?c2)) ?x a ?c1 . ?x a ?c2 }",
+        + _pair("?c1", "?c2")
+        + "?x a ?c1 . ?x a ?c2 }",
         "{x} belongs to {c1} and to {c2}, which are disjoint classes (both members of one "
         "owl:AllDisjointClasses axiom; OWL 2 RL rule cax-adc); remove one of the types or "
         "what implies it.",
@@ -204,8 +219,8 @@ _FALSE_RULES: tuple[tuple[str, str, str], ...] = (
     (
         "prp-adp",
         "SELECT DISTINCT ?x ?y ?p1 ?p2 { ?d a owl:AllDisjointProperties ; owl:members ?list . "
-        "?list rdf:rest*/rdf:first ?p1 . ?list rdf:rest*/rdf:first ?p2 . "
-        "FILTER (STR(?p1) < STR(?p2)) ?x ?p1 ?y . ?x ?p2 ?y }",
+        + _pair("?p1", "?p2")
+        + "?x ?p1 ?y . ?x ?p2 ?y }",
         "{x} is related to {y} by both {p1} and {p2}, which are disjoint properties (both "
         "members of one owl:AllDisjointProperties axiom; OWL 2 RL rule prp-adp); keep one of "
         "them.",
@@ -213,7 +228,7 @@ _FALSE_RULES: tuple[tuple[str, str, str], ...] = (
     (
         "eq-diff1",
         "SELECT DISTINCT ?x ?y { ?x owl:differentFrom ?y . "
-        "{ FILTER (?x = ?y) } UNION { ?x owl:sameAs ?y } }",
+        "FILTER (sameTerm(?x, ?y) || EXISTS { ?x owl:sameAs ?y }) }",
         "{x} is stated to be different from {y} (owl:differentFrom) but is the same "
         "individual (owl:sameAs; OWL 2 RL rule eq-diff1); remove one of the statements or "
         "what implies it.",
@@ -221,8 +236,8 @@ _FALSE_RULES: tuple[tuple[str, str, str], ...] = (
     (
         "eq-diff2",
         "SELECT DISTINCT ?x ?y { ?d a owl:AllDifferent ; owl:members|owl:distinctMembers ?list . "
-        "?list rdf:rest*/rdf:first ?x . ?list rdf:rest*/rdf:first ?y . "
-        "FILTER (STR(?x) < STR(?y)) ?x owl:sameAs ?y }",
+        + _pair("?x", "?y")
+        + "FILTER (sameTerm(?x, ?y) || EXISTS { ?x owl:sameAs ?y }) }",
         "{x} and {y} are stated to be different individuals (one owl:AllDifferent axiom) but "
         "are the same individual (owl:sameAs; OWL 2 RL rules eq-diff2, eq-diff3); remove one "
         "of the statements or what implies it.",
@@ -244,12 +259,27 @@ _FALSE_RULES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: The rules whose two members of a list play the same part: the pair is named in a fixed
+#: order (IRIs first, then by text), whatever their order in the list.
+_UNORDERED = {"cax-adc": ("c1", "c2"), "prp-adp": ("p1", "p2"), "eq-diff2": ("x", "y")}
+
+
 def _false_rule_findings(store: Any) -> Iterator[tuple[str, Finding]]:
     """``(focus id, finding)`` for every violation of a false rule in the closure."""
+    import pyoxigraph
+
+    def order(term: Any) -> tuple[bool, str]:
+        return isinstance(term, pyoxigraph.BlankNode), str(term.value)
+
     for rule, query, template in _FALSE_RULES:
         solutions = store.query(_PREFIXES + query)
         variables = [v.value for v in solutions.variables]
-        for row in solutions:
+        for solution in solutions:
+            row = {v: solution[v] for v in variables}
+            if rule in _UNORDERED:
+                one, two = _UNORDERED[rule]
+                if order(row[one]) > order(row[two]):
+                    row[one], row[two] = row[two], row[one]
             names = {v: _show(row[v]) for v in variables if row[v] is not None}
             focus = _node_id(row["x"])
             yield (
@@ -288,8 +318,8 @@ def _datatype_findings(reasoner_input: Iterable[Any]) -> Iterator[Finding]:
                 if converter is not None:
                     converter(literal.value)
                 ok = True
-            except ValueError:
-                ok = False
+            except Exception:  # ValueError, decimal.InvalidOperation, IndexError...
+                ok = False  # whatever a converter raises, the text is not of its datatype
             valid[literal] = ok
         if not ok:
             subject = _node_id(triple.subject)
@@ -474,8 +504,14 @@ _MERGES = (
     "FILTER (?a != ?b && !isLiteral(?a) && !isLiteral(?b)) "
     "FILTER NOT EXISTS { ?a owl:sameAs ?b } }"
 )
-#: Rounds of merges before giving up (each round merges what the previous one made equal).
+#: Rounds of merges before handing the graph to owlrl (each round merges what the previous one
+#: made equal, so a chain of functional values n deep takes n rounds).
 _MAX_ROUNDS = 20
+
+
+class Unsettled(Exception):
+    """The functional-property merges went on for more than ``_MAX_ROUNDS`` rounds: a matter of
+    the data (a long chain of merges), which the owlrl path judges at any depth."""
 
 
 def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> Any:
@@ -487,7 +523,8 @@ def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> A
     4x10^5 without). Both rules only make two values ``owl:sameAs``: the closure is computed
     without the property types, the pairs of distinct values are looked up in it, and, if
     there are any (an error in itself), it is computed again with those ``owl:sameAs``
-    statements added, until no new pair appears. A pair of two literals is left out (it
+    statements added, until no new pair appears (:class:`Unsettled` after ``_MAX_ROUNDS``
+    rounds, for the caller to use owlrl). A pair of two literals is left out (it
     cannot be stated in the reasoner's input); the SHACL shapes report such values.
     """
     import pyoxigraph
@@ -501,6 +538,8 @@ def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> A
     rest = [t for t in reasoner_input if t not in chosen]
     same_as = pyoxigraph.NamedNode(_OWL + "sameAs")
     default = pyoxigraph.DefaultGraph()
+    lists = pyoxigraph.NamedNode(_LISTS)
+    list_links = {pyoxigraph.NamedNode(_RDF + "first"), pyoxigraph.NamedNode(_RDF + "rest")}
     merges: list[Any] = []
     for _ in range(_MAX_ROUNDS):
         store = pyoxigraph.Store()
@@ -513,13 +552,16 @@ def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> A
             pyoxigraph.Quad(t.subject, t.predicate, t.object, default)
             for t in [*held_back, *functional]
         )
+        store.bulk_extend(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, lists)
+            for t in reasoner_input
+            if t.predicate in list_links
+        )
         found = [(row["a"], row["b"]) for row in _select(store, _MERGES)]
         if not found:
             return store
         merges.extend(pyoxigraph.Triple(a, same_as, b) for a, b in found)
-    raise EnvError(
-        f"the OWL 2 RL closure did not settle after {_MAX_ROUNDS} rounds of owl:sameAs merges"
-    )
+    raise Unsettled(f"no fixed point after {_MAX_ROUNDS} rounds of owl:sameAs merges")
 
 
 def fast_findings(
