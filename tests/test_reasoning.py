@@ -254,3 +254,48 @@ def test_a_chain_of_merges_deeper_than_the_fast_path_s_rounds_goes_to_owlrl(
     ex = "http://example.org/"
     assert (f"{ex}a{depth}", f"{ex}b{depth}") in merged  # the deepest pair, found
     assert len(merged) == depth + 1
+
+
+def test_a_cancelled_logic_stage_leaves_no_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reasoner's input file lives in a temporary directory; a child stopped by a signal
+    while it is there (validate cancels the logic stage when the shapes do not parse) must not
+    leave it behind, and neither must a child that answers."""
+    import multiprocessing
+    import os
+    import tempfile
+    import threading
+
+    import pyoxigraph
+
+    from asean_customs_kg.validate import _Background
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # so that the stage runs in a child
+    triples = _graph_triples(
+        "@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:p ex:q ex:r .\n"
+    )
+
+    done = _Background(logic_findings, triples, set())
+    assert done.result() == []
+    assert list(scratch.iterdir()) == []
+
+    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+    serialize = pyoxigraph.serialize
+
+    def stalled(*args: Any, **kwargs: Any) -> None:  # runs in the child
+        serialize(*args, **kwargs)
+        writer.send(str(args[1]))  # the input file is written: the directory exists
+        threading.Event().wait()  # until the child is stopped
+
+    monkeypatch.setattr(pyoxigraph, "serialize", stalled)
+    cancelled = _Background(logic_findings, triples, set())
+    written = Path(reader.recv())
+    assert written.is_file() and scratch in written.parents
+    assert written.parent.name.startswith("ackg-logic-")
+    cancelled.cancel()
+    assert list(scratch.iterdir()) == []

@@ -324,6 +324,16 @@ class _Placer:
         )
 
 
+def _stop_and_remove(process: Any, directory: str) -> None:
+    """Ends ``process`` if it still runs, then removes its temporary ``directory``."""
+    import shutil
+
+    if process.is_alive():
+        process.terminate()
+        process.join()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 class _Background:
     """Runs ``function(*args)`` in a forked child process while the caller goes on.
 
@@ -332,11 +342,17 @@ class _Background:
     nothing large is copied) roughly halves the wall time of a validation. Where ``fork`` is not
     the platform's way (Windows, macOS), or on one core, it runs in the caller, when asked for
     its result.
+
+    The child's temporary files go in a directory the caller makes and removes once the child
+    has ended (answered, cancelled, or terminated at exit), so that a child stopped by a signal
+    leaves nothing behind.
     """
 
     def __init__(self, function: Callable[..., list[Finding]], *args: Any) -> None:
         import multiprocessing
         import sys
+        import tempfile
+        import weakref
 
         self._function = function
         self._args = args
@@ -348,11 +364,16 @@ class _Background:
         sys.stderr.flush()
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
+        self._scratch = tempfile.mkdtemp(prefix="ackg-background-")
         self._process = context.Process(target=self._child, args=(sender,), daemon=True)
         self._process.start()
         sender.close()
+        self._done = weakref.finalize(self, _stop_and_remove, self._process, self._scratch)
 
     def _child(self, sender: Any) -> None:
+        import tempfile
+
+        tempfile.tempdir = self._scratch  # the caller removes it, whatever ends this process
         try:
             sender.send(("ok", self._function(*self._args)))
         except BaseException as error:  # reported in the parent, which raises it again
@@ -367,6 +388,7 @@ class _Background:
             self._process.join()
             self._receiver.close()
             self._process = None
+            self._done()
 
     def result(self) -> list[Finding]:
         """The function's result (raising what it raised)."""
@@ -379,6 +401,7 @@ class _Background:
         finally:
             self._receiver.close()
             self._process.join()
+            self._done()
         if status == "error":
             raise value
         return list(value)
