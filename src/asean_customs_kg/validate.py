@@ -448,13 +448,14 @@ def validate(
     store = _store(triples)
     del shape_triples
     if "shacl" in stages and shapes:
-        from .shacl_core import compile_shapes, core_findings
+        from .shacl_core import compile_shapes, core_findings, rewritten_predicates
         from .shacl_sparql import sparql_findings, split_shapes
 
         # The SHACL-SPARQL and core constraints run once over the whole graph on pyoxigraph;
-        # pySHACL checks what neither compiles, if anything (see shacl_sparql, shacl_core).
+        # pySHACL checks what neither compiles, if anything (see shacl_sparql, shacl_core),
+        # and the values of a predicate with a literal the store rewrites.
         core, constraints = split_shapes(shapes_graph)
-        compiled = compile_shapes(core)
+        compiled = compile_shapes(core, rewritten_predicates(triples.values()))
         findings.extend(sparql_findings(store, shapes_graph, constraints))
         findings.extend(core_findings(store, compiled))
         if compiled.has_residual_shapes:
