@@ -61,6 +61,7 @@ __all__ = [
     "logic_findings",
     "owlrl_findings",
     "reasoning_copy",
+    "same_as_finding",
 ]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -221,46 +222,62 @@ def _same_as_findings(graph: rdflib.Graph, closed: rdflib.Graph) -> Iterator[Fin
         seen.add(pair)
         first, second = URIRef(pair[0]), URIRef(pair[1])
         why = _why_same(graph, closed, first, second)
-        if why is not None:
-            holder, prop, kind = why
-            yield Finding(
-                "logic",
-                "error",
-                "owl:sameAs",
-                f"{holder} has two values of the {kind} property {prop}, {first} and "
-                f"{second}, so OWL RL makes them one individual; keep one value.",
-                focus=str(holder),
-                predicate=str(prop),
-                value=str(second),
-                related=pair,
-            )
-        elif (first, OWL.sameAs, second) in graph or (second, OWL.sameAs, first) in graph:
-            subject, obj = (
-                (first, second) if (first, OWL.sameAs, second) in graph else (second, first)
-            )
-            yield Finding(
-                "logic",
-                "error",
-                "owl:sameAs",
-                f"{subject} is stated to be the same individual as {obj} (owl:sameAs), which "
-                "the graph describes as another resource; describe them as one resource or "
-                "remove the statement.",
-                focus=str(subject),
-                predicate=str(OWL.sameAs),
-                value=str(obj),
-                related=pair,
-            )
-        else:
-            yield Finding(
-                "logic",
-                "error",
-                "owl:sameAs",
-                f"{first} and {second} are inferred to be the same individual (owl:sameAs); "
-                "describe them as one resource or remove the statement that merges them.",
-                focus=pair[0],
-                value=pair[1],
-                related=pair,
-            )
+        explained = None if why is None else (str(why[0]), str(why[1]), why[2])
+        stated = None
+        if (first, OWL.sameAs, second) in graph:
+            stated = pair
+        elif (second, OWL.sameAs, first) in graph:
+            stated = (pair[1], pair[0])
+        yield same_as_finding(pair, explained, stated)
+
+
+def same_as_finding(
+    pair: tuple[str, str],
+    why: tuple[str, str, str] | None,
+    stated: tuple[str, str] | None,
+) -> Finding:
+    """The finding for two distinct named individuals made one (``pair``, in order), in the
+    same words on both paths: explained by ``why`` (the resource holding the two values, the
+    property, ``"functional"`` or ``"inverse-functional"``), else by an ``owl:sameAs``
+    ``stated`` from the first to the second of the pair it gives, else as inferred."""
+    first, second = pair
+    if why is not None:
+        holder, prop, kind = why
+        return Finding(
+            "logic",
+            "error",
+            "owl:sameAs",
+            f"{holder} has two values of the {kind} property {prop}, {first} and "
+            f"{second}, so OWL RL makes them one individual; keep one value.",
+            focus=holder,
+            predicate=prop,
+            value=second,
+            related=pair,
+        )
+    if stated is not None:
+        subject, obj = stated
+        return Finding(
+            "logic",
+            "error",
+            "owl:sameAs",
+            f"{subject} is stated to be the same individual as {obj} (owl:sameAs), which "
+            "the graph describes as another resource; describe them as one resource or "
+            "remove the statement.",
+            focus=subject,
+            predicate=_OWL + "sameAs",
+            value=obj,
+            related=pair,
+        )
+    return Finding(
+        "logic",
+        "error",
+        "owl:sameAs",
+        f"{first} and {second} are inferred to be the same individual (owl:sameAs); "
+        "describe them as one resource or remove the statement that merges them.",
+        focus=first,
+        value=second,
+        related=pair,
+    )
 
 
 def _rdf_list(graph: rdflib.Graph, head: Node) -> list[Node]:

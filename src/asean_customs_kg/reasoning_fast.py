@@ -381,51 +381,25 @@ def _same_as_findings(store: Any, asserted_triples: Sequence[Any]) -> Iterator[F
                     return quad.object, prop, "inverse-functional"
         return None
 
+    from .reasoning import same_as_finding
+
     same_as = pyoxigraph.NamedNode(_OWL + "sameAs")
     for row in pairs:
         first, second = row["a"], row["b"]
         pair = (first.value, second.value)
         explained = why(first, second)
-        if explained is not None:
-            holder, prop, kind = explained
-            yield Finding(
-                "logic",
-                "error",
-                "owl:sameAs",
-                f"{_node_id(holder)} has two values of the {kind} property {prop.value}, "
-                f"{first.value} and {second.value}, so OWL RL makes them one individual; keep "
-                "one value.",
-                focus=_node_id(holder),
-                predicate=prop.value,
-                value=second.value,
-                related=pair,
-            )
-        elif stated(first, same_as, second) or stated(second, same_as, first):
-            subject, obj = (first, second) if stated(first, same_as, second) else (second, first)
-            yield Finding(
-                "logic",
-                "error",
-                "owl:sameAs",
-                f"{subject.value} is stated to be the same individual as {obj.value} "
-                "(owl:sameAs), which the graph describes as another resource; describe them as "
-                "one resource or remove the statement.",
-                focus=subject.value,
-                predicate=same_as.value,
-                value=obj.value,
-                related=pair,
-            )
-        else:
-            yield Finding(
-                "logic",
-                "error",
-                "owl:sameAs",
-                f"{first.value} and {second.value} are inferred to be the same individual "
-                "(owl:sameAs); describe them as one resource or remove the statement that "
-                "merges them.",
-                focus=pair[0],
-                value=pair[1],
-                related=pair,
-            )
+        stated_pair = None
+        if stated(first, same_as, second):
+            stated_pair = pair
+        elif stated(second, same_as, first):
+            stated_pair = (second.value, first.value)
+        yield same_as_finding(
+            pair,
+            None
+            if explained is None
+            else (_node_id(explained[0]), explained[1].value, explained[2]),
+            stated_pair,
+        )
 
 
 def _rdf_list(store: Any, head: Any) -> list[Any]:
