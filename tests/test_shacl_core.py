@@ -53,7 +53,8 @@ def _compare(
 ) -> tuple[set[Finding], set[Finding], CompiledShapes]:
     """(compiled path, pySHACL on all the shapes, the compilation) on ontology plus ``paths``."""
     from asean_customs_kg.shacl import shacl_findings
-    from asean_customs_kg.shacl_core import compile_shapes, core_findings, rewritten_predicates
+    from asean_customs_kg.shacl_core import compile_shapes
+    from asean_customs_kg.shacl_run import core_findings, rewritten_predicates
     from asean_customs_kg.shacl_sparql import sparql_findings, split_shapes
     from asean_customs_kg.validate import _parse_all, _store, _to_rdflib
 

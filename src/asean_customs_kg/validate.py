@@ -448,7 +448,8 @@ def validate(
     store = _store(triples)
     del shape_triples
     if "shacl" in stages and shapes:
-        from .shacl_core import compile_shapes, core_findings, rewritten_predicates
+        from .shacl_core import compile_shapes
+        from .shacl_run import core_findings, rewritten_predicates
         from .shacl_sparql import sparql_findings, split_shapes
 
         # The SHACL-SPARQL and core constraints run once over the whole graph on pyoxigraph;
