@@ -59,6 +59,7 @@ __all__ = [
     "fast_path_blocker",
     "key_findings",
     "logic_findings",
+    "nothing_finding",
     "owlrl_findings",
     "reasoning_copy",
     "same_as_finding",
@@ -231,6 +232,18 @@ def _same_as_findings(graph: rdflib.Graph, closed: rdflib.Graph) -> Iterator[Fin
         yield same_as_finding(pair, explained, stated)
 
 
+def nothing_finding(member: str) -> Finding:
+    """The finding for a member of ``owl:Nothing``, in the same words on both paths."""
+    return Finding(
+        "logic",
+        "error",
+        "owl:Nothing",
+        f"{member} is a member of owl:Nothing, the empty class: its description "
+        "contradicts the ontology.",
+        focus=member,
+    )
+
+
 def same_as_finding(
     pair: tuple[str, str],
     why: tuple[str, str, str] | None,
@@ -374,17 +387,7 @@ def owlrl_findings(graph: rdflib.Graph, individuals: Iterable[str] = ()) -> list
         findings.append(
             Finding("logic", "error", "OWL 2 RL", f"{message.rstrip('.')}.", focus=focus)
         )
-    for member in nothing:
-        findings.append(
-            Finding(
-                "logic",
-                "error",
-                "owl:Nothing",
-                f"{member} is a member of owl:Nothing, the empty class: its description "
-                "contradicts the ontology.",
-                focus=str(member),
-            )
-        )
+    findings.extend(nothing_finding(str(member)) for member in nothing)
     findings.extend(_same_as_findings(graph, closed))
     findings.extend(key_findings(graph, closed))
     return findings

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .problems import Finding
+from .reasoning import _SCHEMA_TYPES, nothing_finding, same_as_finding
 
 __all__ = ["FALSE_ONLY", "Unsettled", "fast_findings"]
 
@@ -340,8 +341,6 @@ def _same_as_findings(store: Any, asserted_triples: Sequence[Any]) -> Iterator[F
     them (same texts), from what ``asserted_triples`` state."""
     import pyoxigraph
 
-    from .reasoning import _SCHEMA_TYPES
-
     schema_types = " ".join(f"<{iri}>" for iri in sorted(_SCHEMA_TYPES))
     pairs: Any = _select(
         store,
@@ -380,8 +379,6 @@ def _same_as_findings(store: Any, asserted_triples: Sequence[Any]) -> Iterator[F
                 if stated(right, prop, quad.object):
                     return quad.object, prop, "inverse-functional"
         return None
-
-    from .reasoning import same_as_finding
 
     same_as = pyoxigraph.NamedNode(_OWL + "sameAs")
     for row in pairs:
@@ -565,17 +562,7 @@ def fast_findings(
             seen.add(finding)
             findings.append(finding)
     findings.extend(f for f in _datatype_findings(reasoner_input) if f.focus not in empty)
-    for member in members:
-        findings.append(
-            Finding(
-                "logic",
-                "error",
-                "owl:Nothing",
-                f"{member} is a member of owl:Nothing, the empty class: its description "
-                "contradicts the ontology.",
-                focus=member,
-            )
-        )
+    findings.extend(nothing_finding(member) for member in members)
     findings.extend(_same_as_findings(store, asserted))
     findings.extend(_key_findings(store, asserted))
     return findings
