@@ -135,6 +135,21 @@ def test_fast_path_finds_what_owlrl_finds_on_a_synthetic_graph(tmp_path: Path) -
     assert len(findings) >= 3
 
 
+def _count_owlrl_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets an item each time the logic stage calls the owlrl path."""
+    from asean_customs_kg import reasoning
+
+    calls: list[int] = []
+    reference = reasoning.owlrl_findings
+
+    def spy(*args: Any) -> list[Finding]:
+        calls.append(1)
+        return reference(*args)
+
+    monkeypatch.setattr(reasoning, "owlrl_findings", spy)
+    return calls
+
+
 def _graph_triples(text: str) -> list[Any]:
     import pyoxigraph
 
@@ -163,18 +178,10 @@ def test_max_cardinality_falls_back_to_owlrl_and_finds_the_problem(
 ) -> None:
     """reasonable lacks cls-maxc2 (a max-1 restriction makes the two chairs one): owlrl runs,
     and finds the two chairs merged although stated different."""
-    from asean_customs_kg import reasoning
 
     triples = _graph_triples(_MAX_ONE)
     assert fast_path_blocker(triples) == "owl:maxCardinality (rules cls-maxc1, cls-maxc2)"
-    calls: list[int] = []
-    reference = reasoning.owlrl_findings
-
-    def spy(*args: Any) -> list[Finding]:
-        calls.append(1)
-        return reference(*args)
-
-    monkeypatch.setattr(reasoning, "owlrl_findings", spy)
+    calls = _count_owlrl_calls(monkeypatch)
     findings = logic_findings(triples, {"http://example.org/a", "http://example.org/meeting"})
     assert calls == [1]
     assert any("'sameAs' and 'differentFrom'" in f.message for f in findings)
@@ -227,7 +234,6 @@ def test_a_chain_of_merges_deeper_than_the_fast_path_s_rounds_goes_to_owlrl(
 ) -> None:
     """Each level of a chain of functional values takes one more round of merges; past the fast
     path's rounds the graph goes to owlrl instead of ending in an error."""
-    from asean_customs_kg import reasoning
     from asean_customs_kg.reasoning_fast import _MAX_ROUNDS
 
     depth = _MAX_ROUNDS + 2
@@ -240,14 +246,7 @@ def test_a_chain_of_merges_deeper_than_the_fast_path_s_rounds_goes_to_owlrl(
     lines += [f"ex:a{i} ex:f ex:a{i + 1} . ex:b{i} ex:f ex:b{i + 1} ." for i in range(depth)]
     triples = _graph_triples("\n".join(lines))
     assert fast_path_blocker(triples) is None
-    calls: list[int] = []
-    reference = reasoning.owlrl_findings
-
-    def spy(*args: Any) -> list[Finding]:
-        calls.append(1)
-        return reference(*args)
-
-    monkeypatch.setattr(reasoning, "owlrl_findings", spy)
+    calls = _count_owlrl_calls(monkeypatch)
     findings = logic_findings(triples)
     assert calls == [1]
     merged = {f.related for f in findings if f.rule == "owl:sameAs"}
