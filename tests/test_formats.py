@@ -176,3 +176,29 @@ def test_a_servers_response_reads_back_into_the_same_result(fmt: str, media_type
 def test_an_unknown_response_type_is_refused() -> None:
     with pytest.raises(ValueError, match="text/html"):
         Result.from_response(b"<html/>", "text/html")
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"), [("1", "true"), ("0", "false"), ("true", "true"), ("false", "false")]
+)
+def test_a_servers_boolean_reads_back_in_its_canonical_form(written: str, canonical: str) -> None:
+    # Virtuoso writes every boolean as 1 or 0: the same value as the embedded engine's true/false.
+    body = json.dumps(
+        {
+            "head": {"vars": ["b", "n"]},
+            "results": {
+                "bindings": [
+                    {
+                        "b": {"type": "literal", "datatype": XSD + "boolean", "value": written},
+                        "n": {"type": "literal", "datatype": XSD + "integer", "value": "1"},
+                    }
+                ]
+            },
+        }
+    ).encode("utf-8")
+    back = Result.from_response(body, "application/sparql-results+json")
+    boolean = pyoxigraph.NamedNode(XSD + "boolean")
+    integer = pyoxigraph.NamedNode(XSD + "integer")
+    assert back.solutions == [
+        (pyoxigraph.Literal(canonical, datatype=boolean), pyoxigraph.Literal("1", datatype=integer))
+    ]

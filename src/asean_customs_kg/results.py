@@ -105,6 +105,22 @@ def to_python(term: Term | None) -> Any:
     return value
 
 
+_BOOLEAN = pyoxigraph.NamedNode(_XSD + "boolean")
+_BOOLEANS = {
+    "1": pyoxigraph.Literal("true", datatype=_BOOLEAN),
+    "0": pyoxigraph.Literal("false", datatype=_BOOLEAN),
+}
+
+
+def _canonical(term: Term | None) -> Term | None:
+    """``term``, with an ``xsd:boolean`` written ``1`` or ``0`` (as Virtuoso writes every
+    boolean) in its canonical form ``true`` or ``false``: the same value, written as the
+    embedded engine writes it."""
+    if isinstance(term, pyoxigraph.Literal) and term.datatype == _BOOLEAN:
+        return _BOOLEANS.get(term.value, term)
+    return term
+
+
 class Result:
     """The answer to a query.
 
@@ -157,11 +173,13 @@ class Result:
         kind = media_type.split(";")[0].strip().lower()
         results = _RESULTS_MEDIA.get(kind)
         if results is not None:
-            return cls.from_oxigraph(
+            answer = cls.from_oxigraph(
                 pyoxigraph.parse_query_results(
                     body, getattr(pyoxigraph.QueryResultsFormat, results)
                 )
             )
+            answer.solutions = [tuple(map(_canonical, row)) for row in answer.solutions]
+            return answer
         rdf = _RDF_MEDIA.get(kind)
         if rdf is not None:
             quads = pyoxigraph.parse(body, format=getattr(pyoxigraph.RdfFormat, rdf))
