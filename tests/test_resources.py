@@ -1,7 +1,9 @@
-"""resources.py finds the checkout's files, or those of ACKG_HOME, sorted and filtered."""
+"""resources.py finds the project (given, ACKG_HOME, the working directory, the installed copy)
+and lists its files, sorted and filtered."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,10 +22,61 @@ def _touch(root: Path, *names: str) -> None:
         path.write_text("# empty\n", encoding="utf-8")
 
 
-def test_checkout_is_the_default_root(monkeypatch: pytest.MonkeyPatch) -> None:
+def _project(root: Path) -> Path:
+    for name in resources.MARKER:
+        (root / name).mkdir(parents=True)
+    return root
+
+
+def test_outside_any_project_the_installed_copy_is_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(resources.ENV_HOME, raising=False)
-    assert resources.project_root() == REPO
+    monkeypatch.chdir(tmp_path)
+    assert resources.find_root() == resources.Root(REPO, "installed")  # the editable checkout
     assert resources.project_dir("data") == REPO / "data"
+
+
+def test_the_nearest_project_at_or_above_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(resources.ENV_HOME, raising=False)
+    outer = _project(tmp_path / "outer")
+    inner = _project(outer / "data" / "inner")
+    (inner / "data" / "deep" / "er").mkdir(parents=True)
+    monkeypatch.chdir(inner / "data" / "deep" / "er")
+    assert resources.find_root() == resources.Root(inner, "cwd")
+    monkeypatch.chdir(outer / "data")
+    assert resources.find_root() == resources.Root(outer, "cwd")
+    assert resources.project_root() == outer
+    assert resources.find_root(cwd=inner) == resources.Root(inner, "cwd")
+    # Two of the three directories are not a project.
+    (tmp_path / "half" / "data").mkdir(parents=True)
+    (tmp_path / "half" / "queries").mkdir()
+    assert not resources.is_project(tmp_path / "half")
+    assert resources.find_root(cwd=tmp_path / "half").found_by == "installed"
+
+
+def test_given_beats_ackg_home_which_beats_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here, home, given = (_project(tmp_path / name) for name in ("here", "home", "given"))
+    monkeypatch.chdir(here)
+    monkeypatch.setenv(resources.ENV_HOME, str(home))
+    assert resources.find_root() == resources.Root(home, "env")
+    assert resources.find_root(given) == resources.Root(given, "given")
+    assert resources.data_files(given) == []
+    assert resources.project_dir("queries", resources.Root(given, "given")) == given / "queries"
+    assert os.environ[resources.ENV_HOME] == str(home)  # passed explicitly, never set
+
+
+def test_given_root_must_be_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(EnvError) as caught:
+        resources.find_root(tmp_path / "nowhere")
+    assert str(caught.value) == (
+        f"--root {tmp_path / 'nowhere'}: not a directory; give the project's directory"
+    )
+    assert caught.value.exit_code == 2
 
 
 def test_ackg_home_lists_each_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,7 +27,8 @@ def test_the_project_is_valid(runner: CliRunner) -> None:
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "valid: 0 errors, 0 warnings; 9 data files checked (syntax, shacl, logic, check)\n"
+        "valid: 0 errors, 0 warnings; 9 data files checked (syntax, shacl, logic, check); "
+        "project . (found from the working directory)\n"
     )
 
 
@@ -160,7 +161,7 @@ def test_root_without_an_ontology_is_exit_2(runner: CliRunner, tmp_path: Path) -
     result = runner.invoke(main, ["validate", "--root", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"ackg: error: no ontology files under {tmp_path / 'ontology'}; point ACKG_HOME (or "
-        "validate --root) at a directory with ontology/ and data/\n"
+        f"ackg: error: no ontology files under {tmp_path / 'ontology'}; run ackg in a project "
+        "directory (with ontology/, data/ and queries/) or give --root DIR\n"
     )
     assert os.environ.get("ACKG_HOME") == before  # --root applies to the one command only

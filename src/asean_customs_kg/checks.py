@@ -72,9 +72,12 @@ def read_check(path: Path) -> Check:
     )
 
 
-def load_checks(paths: Iterable[Path] | None = None) -> list[Check]:
+def load_checks(
+    paths: Iterable[Path] | None = None, root: resources.RootLike = None
+) -> list[Check]:
     """The project's checks (``queries/checks/*-violation.rq``), or those at ``paths``."""
-    return [read_check(path) for path in (resources.check_files() if paths is None else paths)]
+    found = resources.check_files(root) if paths is None else paths
+    return [read_check(path) for path in found]
 
 
 def _text(term: object) -> str:

@@ -53,6 +53,11 @@ Example:
   {PROG} query reports-to --param body=CPTFWG
 
 \b
+The project (its ontology/, data/ and queries/) is, in order: --root DIR;
+$ACKG_HOME; the nearest directory at or above the working directory that
+holds ontology/, data/ and queries/; the copy installed with the package.
+
+\b
 Exit codes:
   {EXIT_OK}  success; the data conforms
   {EXIT_DATA}  the data is invalid (syntax, shapes, logic or a quality check)
@@ -141,8 +146,29 @@ class AckgGroup(click.Group):
 @click.version_option(
     __version__, "--version", "-V", prog_name=PROG, message="%(prog)s %(version)s"
 )
-def main() -> None:
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="The project directory (with ontology/, data/ and queries/). Default: $ACKG_HOME, "
+    "else the nearest such directory at or above the working directory, else the copy "
+    "installed with the package.",
+)
+@click.pass_context
+def main(context: click.Context, root: str | None) -> None:
     """The ``ackg`` command group (the console script's entry point)."""
+    context.obj = root
+
+
+def _root(explicit: str | None = None) -> Any:
+    """The project the command works on (a :class:`~.resources.Root`): ``explicit`` (a
+    command's own ``--root``), else ``ackg --root``, else found by :func:`.resources.find_root`."""
+    from .resources import find_root
+
+    if explicit is None:
+        explicit = click.get_current_context().find_root().obj
+    return find_root(explicit)
 
 
 def run(args: Sequence[str] | None = None) -> int:
@@ -185,7 +211,7 @@ def _backend(
         return EndpointBackend(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
     from .queries import default_backend
 
-    return default_backend()
+    return default_backend(_root())
 
 
 _ENDPOINT_AUTH = (
@@ -254,7 +280,7 @@ def queries_command(fmt: str) -> None:
 
     rows = [
         [query.name, query.summary, " ".join(p.describe() for p in query.parameters)]
-        for query in list_queries()
+        for query in list_queries(_root())
     ]
     click.echo(format_records(["name", "summary", "parameters"], rows, fmt), nl=False)
 
@@ -291,7 +317,7 @@ def query_command(
     """
     from .queries import get_query, run_query
 
-    query = get_query(name)
+    query = get_query(name, _root())
     result = run_query(query, _params(params), backend=_backend(store, endpoint, timeout))
     _echo_result(result, fmt, query.prefixes)
 
@@ -356,8 +382,9 @@ def sparql_command(
     "--root",
     type=click.Path(file_okay=False, exists=True),
     default=None,
-    help="The project directory (with ontology/, data/ and queries/) to validate, e.g. '.' "
-    "in a pre-commit hook; default: $ACKG_HOME, else the checkout or installed copy.",
+    help="The project directory (with ontology/, data/ and queries/) to validate, as "
+    "'ackg --root DIR validate'. Default: $ACKG_HOME, else the nearest project at or above "
+    "the working directory, else the copy installed with the package.",
 )
 @click.option(
     "-o",
@@ -381,7 +408,7 @@ def validate_command(
     them), validates those files together with the project's ontology, shapes and data, so a
     new file may refer to what the project already describes. Every problem names the file and
     line where its resource is described. Exits 0 when valid, 1 when invalid (warnings only
-    with --strict), 2 on a usage or environment error.
+    with --strict), 2 on a usage or environment error. The summary names the project read.
 
     \b
     Examples:
@@ -394,19 +421,11 @@ def validate_command(
     from typing import cast
 
     from .report import Format, format_report, summary
-    from .resources import ENV_HOME
     from .validate import validate
 
-    previous = os.environ.get(ENV_HOME)
-    if root is not None:
-        os.environ[ENV_HOME] = root  # read by the resources module, for this command only
-    try:
-        report = validate(list(paths) or None, with_project_data=not without_project_data)
-    finally:
-        if root is not None and previous is None:
-            del os.environ[ENV_HOME]
-        elif root is not None and previous is not None:
-            os.environ[ENV_HOME] = previous
+    report = validate(
+        list(paths) or None, with_project_data=not without_project_data, root=_root(root)
+    )
     text = format_report(report, cast(Format, fmt), strict)
     if output is None:
         click.echo(text, nl=False)
@@ -460,7 +479,7 @@ def export_command(fmt: str | None, output: str | None) -> None:
     from . import export
 
     chosen = fmt or (export.format_from_suffix(output) if output else None) or "trig"
-    release = export.build_release()
+    release = export.build_release(root=_root())
     kind = cast("export.ExportFormat", chosen)
     if output is None:
         click.echo(export.serialize(release, kind), nl=False)
@@ -560,13 +579,13 @@ def load_command(
                 bars[0].update(done - bars[0].pos)
 
         if store is not None:
-            report = stores.load_store_files(store, progress=progress)
+            report = stores.load_store_files(store, progress=progress, root=_root())
             steps = f"from {report.chunks} files"
         else:
             assert endpoint is not None
             report = stores.load_endpoint(
                 endpoint,
-                export.build_release(),
+                export.build_release(root=_root()),
                 query_url=query_endpoint,
                 chunk_size=chunk_size or stores.DEFAULT_CHUNK_SIZE,
                 timeout=timeout,
@@ -627,7 +646,7 @@ def diagram_command(kind: str, fmt: str | None, output: str | None) -> None:
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
         fmt = _DIAGRAM_SUFFIXES.get(suffix, "mermaid")
-    picture = diagram.diagram(cast("diagram.Kind", kind), cast("diagram.Format", fmt))
+    picture = diagram.diagram(cast("diagram.Kind", kind), cast("diagram.Format", fmt), root=_root())
     data = picture.encode("utf-8") if isinstance(picture, str) else picture
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream
@@ -663,5 +682,10 @@ def docs_command(directory: str) -> None:
     """
     from . import docs
 
-    written = docs.write(docs.build(main, run), directory)
+    project = _root()
+
+    def run_in_project(args: Sequence[str]) -> int:
+        return run(["--root", str(project.path), *args])
+
+    written = docs.write(docs.build(main, run_in_project, project), directory)
     click.echo(f"wrote {len(written)} files to {directory}", err=True)

@@ -178,9 +178,10 @@ class Moment:
         return f"{self.start} to {self.end}"
 
 
-def load_store() -> pyoxigraph.Store:
+def load_store(root: resources.RootLike = None) -> pyoxigraph.Store:
     """A store with the project's ontology and data (the shapes are not needed)."""
-    return load_oxigraph([*resources.ontology_files(), *resources.data_files()])
+    found = resources.resolve_root(root)
+    return load_oxigraph([*resources.ontology_files(found), *resources.data_files(found)])
 
 
 def _value(term: object) -> str | None:
@@ -531,16 +532,17 @@ def diagram(
     kind: Kind = "structure",
     fmt: Format = "mermaid",
     store: pyoxigraph.Store | None = None,
+    root: resources.RootLike = None,
 ) -> str | bytes:
     """The diagram of ``kind`` in ``fmt``: text for mermaid and dot, bytes for svg and png.
 
-    ``store`` defaults to the project's ontology and data (:func:`load_store`).
+    ``store`` defaults to the ontology and data of the project at ``root`` (:func:`load_store`).
     """
     if kind not in KINDS:
         raise UsageError(f"unknown diagram kind {kind!r}; expected one of {', '.join(KINDS)}")
     if fmt not in FORMATS:
         raise UsageError(f"unknown diagram format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    store = load_store() if store is None else store
+    store = load_store(root) if store is None else store
     if kind == "structure":
         structure = read_structure(store)
         text = structure_mermaid(structure) if fmt == "mermaid" else structure_dot(structure)

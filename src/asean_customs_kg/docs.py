@@ -309,12 +309,12 @@ def _join(items: Sequence[Inline]) -> list[Inline]:
 # --- the ontology --------------------------------------------------------------------------------
 
 
-def ontology_page() -> Page:
+def ontology_page(root: resources.RootLike = None) -> Page:
     """The ontology reference: metadata, classes, properties and the reused vocabularies."""
     from rdflib import DCTERMS, OWL, RDF, RDFS, URIRef
     from rdflib.namespace import SKOS
 
-    files = resources.ontology_files()
+    files = resources.ontology_files(root)
     graph = _load(files)
     ontologies = sorted(graph.subjects(RDF.type, OWL.Ontology), key=str)
     main = next((o for o in ontologies if (o, OWL.imports, None) in graph), None)
@@ -490,12 +490,12 @@ def _constraints(graph: rdflib.Graph, names: _Names, node: object, skip: set[str
     ]
 
 
-def shapes_page() -> Page:
+def shapes_page(root: resources.RootLike = None) -> Page:
     """The data dictionary: one section per SHACL node shape."""
     from rdflib import RDF, RDFS, Namespace
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
-    files = resources.shapes_files()
+    files = resources.shapes_files(root)
     graph = _load(files)
     names = _Names(graph, set())
     page = Page("shapes", "Data dictionary (SHACL shapes)")
@@ -582,12 +582,12 @@ def _capture(run: Runner, args: Sequence[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def queries_page(run: Runner | None = None) -> Page:
+def queries_page(run: Runner | None = None, root: resources.RootLike = None) -> Page:
     """The saved-query catalogue; with ``run`` (e.g. :func:`asean_customs_kg.cli.run`), each
     query's example command is run and its real output shown."""
     from .queries import list_queries
 
-    queries = list_queries()
+    queries = list_queries(root)
     page = Page("queries", "Saved queries")
     page.para(
         f"{len(queries)} saved queries, one per file in ",
@@ -698,9 +698,13 @@ def index_page(pages: Sequence[Page]) -> Page:
     return page
 
 
-def build(group: click.Group | None = None, run: Runner | None = None) -> list[Page]:
-    """All pages: ontology, queries, shapes, and the command line when ``group`` is given."""
-    pages = [ontology_page(), queries_page(run), shapes_page()]
+def build(
+    group: click.Group | None = None, run: Runner | None = None, root: resources.RootLike = None
+) -> list[Page]:
+    """All pages: ontology, queries, shapes, and the command line when ``group`` is given;
+    of the project at ``root`` (see :mod:`.resources`)."""
+    found = resources.resolve_root(root)
+    pages = [ontology_page(found), queries_page(run, found), shapes_page(found)]
     if group is not None:
         pages.append(cli_page(group))
     return [index_page(pages), *pages]

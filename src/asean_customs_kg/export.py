@@ -318,12 +318,15 @@ def source_files(
     ontology: Sequence[Path] | None = None,
     shapes: Sequence[Path] | None = None,
     data: Sequence[Path] | None = None,
+    root: resources.RootLike = None,
 ) -> dict[str, list[Path]]:
-    """The files of each named graph but the description: the project's, or the given ones."""
+    """The files of each named graph but the description: those of the project at ``root``
+    (see :mod:`.resources`), or the given ones."""
+    found = resources.resolve_root(root)
     return {
-        ONTOLOGY_GRAPH: list(resources.ontology_files() if ontology is None else ontology),
-        SHAPES_GRAPH: list(resources.shapes_files() if shapes is None else shapes),
-        DATA_GRAPH: list(resources.data_files() if data is None else data),
+        ONTOLOGY_GRAPH: list(resources.ontology_files(found) if ontology is None else ontology),
+        SHAPES_GRAPH: list(resources.shapes_files(found) if shapes is None else shapes),
+        DATA_GRAPH: list(resources.data_files(found) if data is None else data),
     }
 
 
@@ -363,6 +366,7 @@ def build_release(
     ontology: Sequence[Path] | None = None,
     shapes: Sequence[Path] | None = None,
     data: Sequence[Path] | None = None,
+    root: resources.RootLike = None,
 ) -> Release:
     """Reads the project's files (or the given ones) into a :class:`Release`.
 
@@ -375,7 +379,7 @@ def build_release(
     Raises :class:`~asean_customs_kg.errors.DataError` (with file, line and column) for a
     syntax error and :class:`~asean_customs_kg.errors.EnvError` for an unreadable file.
     """
-    groups = source_files(ontology, shapes, data)
+    groups = source_files(ontology, shapes, data, root)
     store = pyoxigraph.Store()
     for name, paths in groups.items():
         for path in paths:

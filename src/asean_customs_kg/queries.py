@@ -153,10 +153,15 @@ class EmbeddedBackend:
     pyoxigraph store, loaded on first use."""
 
     def __init__(
-        self, paths: Iterable[Path] | None = None, store: pyoxigraph.Store | None = None
+        self,
+        paths: Iterable[Path] | None = None,
+        store: pyoxigraph.Store | None = None,
+        *,
+        root: resources.RootLike = None,
     ) -> None:
         self._paths = list(paths) if paths is not None else None
         self._store = store
+        self._root = root
 
     @property
     def store(self) -> pyoxigraph.Store:
@@ -166,7 +171,8 @@ class EmbeddedBackend:
 
             paths = self._paths
             if paths is None:
-                paths = [*resources.ontology_files(), *resources.data_files()]
+                root = resources.resolve_root(self._root)
+                paths = [*resources.ontology_files(root), *resources.data_files(root)]
             self._store = load_oxigraph(paths)
         return self._store
 
@@ -187,19 +193,22 @@ class EmbeddedBackend:
             raise UsageError(f"the query failed: {error}") from error
 
 
-_DEFAULT: list[EmbeddedBackend] = []
+_DEFAULT: dict[Path, EmbeddedBackend] = {}
 
 
-def default_backend() -> EmbeddedBackend:
-    """The embedded backend over the project's files, created once per process."""
-    if not _DEFAULT:
-        _DEFAULT.append(EmbeddedBackend())
-    return _DEFAULT[0]
+def default_backend(root: resources.RootLike = None) -> EmbeddedBackend:
+    """The embedded backend over the files of the project at ``root`` (default: the one found
+    from the working directory, see :mod:`.resources`), created once per project and process."""
+    found = resources.resolve_root(root)
+    backend = _DEFAULT.get(found.path)
+    if backend is None:
+        backend = _DEFAULT[found.path] = EmbeddedBackend(root=found)
+    return backend
 
 
-def load_graph() -> pyoxigraph.Store:
+def load_graph(root: resources.RootLike = None) -> pyoxigraph.Store:
     """The project's ontology and data in a pyoxigraph store (the default backend's store)."""
-    return default_backend().store
+    return default_backend(root).store
 
 
 @dataclass(eq=False, repr=False, slots=True)
@@ -399,21 +408,22 @@ def read_query(path: Path) -> SavedQuery:
     )
 
 
-def list_queries() -> list[SavedQuery]:
-    """Every saved query of the project, sorted by name."""
-    return [read_query(path) for path in resources.query_files()]
+def list_queries(root: resources.RootLike = None) -> list[SavedQuery]:
+    """Every saved query of the project (at ``root``, see :mod:`.resources`), sorted by name."""
+    return [read_query(path) for path in resources.query_files(root)]
 
 
-def get_query(name: str) -> SavedQuery:
+def get_query(name: str, root: resources.RootLike = None) -> SavedQuery:
     """The saved query called ``name``; :class:`UsageError` suggesting close names if none."""
-    directory = resources.project_dir("queries")
+    root = resources.resolve_root(root)
+    directory = resources.project_dir("queries", root)
     if _NAME.fullmatch(name):
         path = directory / f"{name}.rq"
         if path.is_file():
             return read_query(path)
     import difflib
 
-    names = [path.stem for path in resources.query_files()]
+    names = [path.stem for path in resources.query_files(root)]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise UsageError(

@@ -2,7 +2,8 @@
 
 * ``text`` -- for people: problems grouped by file, each ``line:column``, severity, stage and
   rule, the message, and the property and value concerned; then a one-line summary.
-* ``json`` -- the same facts as data: ``{"valid", "errors", "warnings", "files", "problems"}``.
+* ``json`` -- the same facts as data: ``{"valid", "errors", "warnings", "files", "problems"}``,
+  and ``"project"``: the root whose files were read and how it was found.
 * ``junit`` -- JUnit XML, which CI systems display as test results: one test suite per stage,
   one test case per file that passed the stage and one failing test case per problem.
 * ``github`` -- GitHub Actions workflow commands (``::error file=...,line=...::message``) that
@@ -46,6 +47,13 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _project(report: Report) -> str:
+    """``; project DIR (how it was found)``, or nothing when the report does not say."""
+    if report.root is None:
+        return ""
+    return f"; project {_display(report.root.path) or '.'} ({report.root.describe()})"
+
+
 def summary(report: Report, strict: bool = False) -> str:
     """One line: valid or not, how many errors and warnings, in how many files."""
     files = len({p.path for p in report.problems if p.path is not None})
@@ -53,7 +61,7 @@ def summary(report: Report, strict: bool = False) -> str:
     checked = f"{_plural(len(report.files), 'data file')} checked ({', '.join(report.stages_run)})"
     if report.valid(strict):
         verdict = "valid" if not report.warnings else "valid, with warnings"
-        return f"{verdict}: {counts}; {checked}"
+        return f"{verdict}: {counts}; {checked}{_project(report)}"
     skipped = [s for s in STAGES if s not in report.stages_run]
     note = (
         f"; not run because of syntax errors: {', '.join(skipped)}"
@@ -61,7 +69,7 @@ def summary(report: Report, strict: bool = False) -> str:
         else ""
     )
     where = f" in {_plural(files, 'file')}" if files else ""
-    return f"invalid: {counts}{where}; {checked}{note}"
+    return f"invalid: {counts}{where}; {checked}{note}{_project(report)}"
 
 
 def _details(problem: Problem) -> str:
@@ -116,6 +124,9 @@ def _json(report: Report, strict: bool) -> str:
         "warnings": len(report.warnings),
         "stages": list(report.stages_run),
         "files": [_display(path) for path in report.files],
+        "project": None
+        if report.root is None
+        else {"root": str(report.root.path), "found_by": report.root.found_by},
         "problems": [_record(problem) for problem in report.problems],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,12 +1,20 @@
 """Where the project's own files are: the ontology, the shapes, the data and the saved queries.
 
-The project root is the first of:
+The project a command works on is found as git, ruff or pytest find theirs, the first of:
 
-1. the directory named by the ``ACKG_HOME`` environment variable, when set (a fork of the data,
-   or a test's temporary copy); it holds ``ontology/``, ``data/`` and ``queries/``;
-2. the source checkout this package runs from (an editable install: ``src/asean_customs_kg``
-   two levels below a directory with ``pyproject.toml``);
-3. the copy shipped inside the installed package, ``asean_customs_kg/_resources/``.
+1. a directory given explicitly (``ackg --root DIR``, or ``root=`` in the library);
+2. the directory named by the ``ACKG_HOME`` environment variable, when set;
+3. the nearest directory at or above the working directory that is a project: one that holds
+   the three directories ``ontology/``, ``data/`` and ``queries/`` (the *marker*; a checkout, a
+   fork or a clone of the data qualifies, with or without ``pyproject.toml``);
+4. the copy installed with the package: the source checkout it runs from (an editable
+   install: ``src/asean_customs_kg`` two levels below a directory with ``pyproject.toml``), else
+   ``asean_customs_kg/_resources/`` shipped inside the wheel.
+
+:func:`find_root` returns a :class:`Root`, which says which rule found it; the library's
+functions take it (or a plain directory) as ``root=`` and never read or change the environment
+to pass it on. Without ``root=``, they find the project themselves, by the same rules. Finding
+it costs a few ``stat`` calls per directory above the working directory.
 
 Every function returns absolute :class:`pathlib.Path` objects in sorted, deterministic order; a
 directory that does not exist yields no files. This module imports no RDF library.
@@ -15,30 +23,74 @@ directory that does not exist yields no files. This module imports no RDF librar
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from .errors import EnvError
 
 __all__ = [
     "ENV_HOME",
+    "MARKER",
+    "FoundBy",
     "Kind",
+    "Root",
+    "RootLike",
     "check_files",
     "data_files",
+    "find_root",
+    "is_project",
     "ontology_files",
     "project_dir",
     "project_root",
     "query_files",
+    "resolve_root",
     "shapes_files",
 ]
 
 #: Environment variable naming another project root.
 ENV_HOME = "ACKG_HOME"
 
+#: The directories that together make a directory a project.
+MARKER: tuple[str, ...] = ("ontology", "data", "queries")
+
 Kind = Literal["ontology", "data", "queries"]
 _KINDS: tuple[str, ...] = ("ontology", "data", "queries")
 
+#: Which rule found the root: given explicitly, ``ACKG_HOME``, the working directory, or the
+#: copy installed with the package.
+FoundBy: TypeAlias = Literal["given", "env", "cwd", "installed"]
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+_HOW = {
+    "given": "given with --root",
+    "env": f"from {ENV_HOME}",
+    "cwd": "found from the working directory",
+    "installed": "the copy installed with the package",
+}
+
+
+@dataclass(frozen=True)
+class Root:
+    """A project directory and the rule that found it (see the module doc)."""
+
+    path: Path
+    found_by: FoundBy
+
+    def describe(self) -> str:
+        """How it was found, in words: ``found from the working directory``..."""
+        return _HOW[self.found_by]
+
+
+#: What the library's functions accept as ``root=``: a :class:`Root`, a directory, or None
+#: (find it by the rules of the module doc).
+RootLike: TypeAlias = "Root | str | os.PathLike[str] | None"
+
+
+def is_project(directory: str | os.PathLike[str]) -> bool:
+    """Whether ``directory`` holds ``ontology/``, ``data/`` and ``queries/`` (the marker)."""
+    return all(os.path.isdir(os.path.join(directory, name)) for name in MARKER)
 
 
 def _checkout_root() -> Path | None:
@@ -49,28 +101,55 @@ def _checkout_root() -> Path | None:
     return root if (root / "pyproject.toml").is_file() else None
 
 
-def project_root() -> Path:
-    """The directory holding ``ontology/``, ``data/`` and ``queries/`` (see the module doc).
+def _installed() -> Path:
+    return _checkout_root() or _PACKAGE_DIR / "_resources"
 
-    Raises :class:`EnvError` when ``ACKG_HOME`` is set but is not a directory.
+
+def find_root(
+    explicit: str | os.PathLike[str] | None = None, cwd: str | os.PathLike[str] | None = None
+) -> Root:
+    """The project root by the rules of the module doc; ``cwd`` defaults to the working directory.
+
+    Raises :class:`EnvError` when ``explicit`` or ``ACKG_HOME`` is not a directory.
     """
+    if explicit is not None:
+        path = Path(explicit).expanduser()
+        if not path.is_dir():
+            raise EnvError(f"--root {explicit}: not a directory; give the project's directory")
+        return Root(path.resolve(), "given")
     home = os.environ.get(ENV_HOME)
     if home:
-        root = Path(home).expanduser()
-        if not root.is_dir():
+        path = Path(home).expanduser()
+        if not path.is_dir():
             raise EnvError(f"{ENV_HOME}={home} is not a directory; unset it or point it at one")
-        return root.resolve()
-    checkout = _checkout_root()
-    if checkout is not None:
-        return checkout
-    return _PACKAGE_DIR / "_resources"
+        return Root(path.resolve(), "env")
+    try:
+        start = Path(cwd) if cwd is not None else Path.cwd()
+    except OSError:  # the working directory was removed
+        return Root(_installed(), "installed")
+    for directory in (start, *start.parents):
+        if is_project(directory):
+            return Root(directory.absolute(), "cwd")
+    return Root(_installed(), "installed")
 
 
-def project_dir(kind: Kind) -> Path:
+def resolve_root(root: RootLike = None) -> Root:
+    """``root`` as a :class:`Root`: itself, a directory given explicitly, or the one found."""
+    if isinstance(root, Root):
+        return root
+    return find_root(root)
+
+
+def project_root(root: RootLike = None) -> Path:
+    """The directory holding ``ontology/``, ``data/`` and ``queries/`` (see the module doc)."""
+    return resolve_root(root).path
+
+
+def project_dir(kind: Kind, root: RootLike = None) -> Path:
     """The ``ontology``, ``data`` or ``queries`` directory (which may not exist)."""
     if kind not in _KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(_KINDS)}")
-    return project_root() / kind
+    return project_root(root) / kind
 
 
 def _files(directory: Path, pattern: str) -> list[Path]:
@@ -79,29 +158,32 @@ def _files(directory: Path, pattern: str) -> list[Path]:
     return sorted(path for path in directory.glob(pattern) if path.is_file())
 
 
-def shapes_files() -> list[Path]:
+def shapes_files(root: RootLike = None) -> list[Path]:
     """The SHACL shapes: ``ontology/shapes.ttl`` and ``ontology/shapes/**/*.ttl``."""
-    ontology = project_dir("ontology")
+    ontology = project_dir("ontology", root)
     single = ontology / "shapes.ttl"
     return sorted(([single] if single.is_file() else []) + _files(ontology / "shapes", "**/*.ttl"))
 
 
-def ontology_files() -> list[Path]:
+def ontology_files(root: RootLike = None) -> list[Path]:
     """The OWL ontology: every ``ontology/**/*.ttl`` except the shapes."""
-    shapes = set(shapes_files())
-    return [path for path in _files(project_dir("ontology"), "**/*.ttl") if path not in shapes]
+    found = resolve_root(root)
+    shapes = set(shapes_files(found))
+    return [
+        path for path in _files(project_dir("ontology", found), "**/*.ttl") if path not in shapes
+    ]
 
 
-def data_files() -> list[Path]:
+def data_files(root: RootLike = None) -> list[Path]:
     """The instance data: ``data/*.ttl``."""
-    return _files(project_dir("data"), "*.ttl")
+    return _files(project_dir("data", root), "*.ttl")
 
 
-def query_files() -> list[Path]:
+def query_files(root: RootLike = None) -> list[Path]:
     """The saved queries: ``queries/*.rq`` (the checks below ``queries/checks/`` excluded)."""
-    return _files(project_dir("queries"), "*.rq")
+    return _files(project_dir("queries", root), "*.rq")
 
 
-def check_files() -> list[Path]:
+def check_files(root: RootLike = None) -> list[Path]:
     """The quality checks: ``queries/checks/*-violation.rq``."""
-    return _files(project_dir("queries") / "checks", "*-violation.rq")
+    return _files(project_dir("queries", root) / "checks", "*-violation.rq")

@@ -46,6 +46,7 @@ from . import storedir
 from .endpoints import DEFAULT_TIMEOUT, Credentials, Endpoint
 from .errors import DataError, EnvError, UsageError
 from .export import GRAPHS, QUERY_GRAPHS, Release
+from .resources import RootLike
 from .results import Result
 from .sparqltext import BindableTerm, bind_values
 
@@ -317,6 +318,7 @@ def load_store_files(
     shapes: Sequence[Path] | None = None,
     data: Sequence[Path] | None = None,
     progress: Progress | None = None,
+    root: RootLike = None,
 ) -> LoadReport:
     """Loads the project's files (or the given ones) into the on-disk store at ``path`` as
     :func:`load_store` loads their release: the same named graphs and description, without
@@ -330,7 +332,7 @@ def load_store_files(
     """
     from .export import DESCRIPTION_GRAPH, describe_store, source_files
 
-    groups = source_files(ontology, shapes, data)
+    groups = source_files(ontology, shapes, data, root)
     files = [(name, file) for name, paths in groups.items() for file in paths]
 
     def fill(store: pyoxigraph.Store) -> dict[str, int]:

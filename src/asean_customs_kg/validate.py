@@ -19,10 +19,12 @@ Every problem is placed at the file and line where its resource is described (th
 statement; a blank node's nearest named ancestor; an IRI described nowhere, where it is first
 used), with IRIs shortened to the files' prefixes. pySHACL's report cannot say this.
 
-By default the project's data is validated. Given paths (files, or directories of ``.ttl``
-files), those files are validated *with* the project's ontology, shapes and data, so that a new
-file may refer to the bodies, sources and concepts already described; ``with_project_data=False``
-leaves the project's data out. A given file that is one of the project's own is not loaded twice.
+By default the data of the project at ``root`` is validated (a :class:`~.resources.Root` or a
+directory; without one, the project is found from the working directory, see
+:mod:`.resources`). Given paths (files, or directories of ``.ttl`` files), those files are
+validated *with* the project's ontology, shapes and data, so that a new file may refer to the
+bodies, sources and concepts already described; ``with_project_data=False`` leaves the
+project's data out. A given file that is one of the project's own is not loaded twice.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class Report:
     problems: list[Problem]
     files: list[Path]
     stages_run: list[Stage] = field(default_factory=list)
+    #: The project whose ontology, shapes and data were read.
+    root: resources.Root | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -131,21 +135,24 @@ def _expand(paths: Iterable[StrPath]) -> list[Path]:
 
 
 def validation_files(
-    paths: Sequence[StrPath] | None = None, with_project_data: bool = True
+    paths: Sequence[StrPath] | None = None,
+    with_project_data: bool = True,
+    root: resources.RootLike = None,
 ) -> tuple[list[Path], list[Path], list[Path]]:
     """``(ontology, shapes, data)`` files that :func:`validate` reads; see the module doc.
 
     The data files are the given files first (in the order given, each once), then the
     project's data files not already among them (unless ``with_project_data`` is false).
     """
-    ontology = resources.ontology_files()
-    shapes = resources.shapes_files()
+    found = resources.resolve_root(root)
+    ontology = resources.ontology_files(found)
+    shapes = resources.shapes_files(found)
     if not ontology:
         raise EnvError(
-            f"no ontology files under {resources.project_dir('ontology')}; point "
-            f"{resources.ENV_HOME} (or validate --root) at a directory with ontology/ and data/"
+            f"no ontology files under {resources.project_dir('ontology', found)}; run ackg in "
+            "a project directory (with ontology/, data/ and queries/) or give --root DIR"
         )
-    project = resources.data_files()
+    project = resources.data_files(found)
     if not paths:
         return ontology, shapes, project
     given: list[Path] = []
@@ -412,6 +419,7 @@ def validate(
     *,
     with_project_data: bool = True,
     stages: Sequence[Stage] = STAGES,
+    root: resources.RootLike = None,
 ) -> Report:
     """Validates the project's data, or the given files with it; see the module doc.
 
@@ -422,7 +430,8 @@ def validate(
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         raise UsageError(f"unknown stage {unknown[0]!r}; expected one of {', '.join(STAGES)}")
-    ontology, shapes, data = validation_files(paths, with_project_data)
+    found = resources.resolve_root(root)
+    ontology, shapes, data = validation_files(paths, with_project_data, found)
     triples, problems = _parse_all([*ontology, *data])
     run: list[Stage] = ["syntax"]
     findings: list[Finding] = []
@@ -441,7 +450,7 @@ def validate(
     if problems:
         if logic is not None:
             logic.cancel()
-        return Report(sorted(problems, key=lambda p: p.sort_key), data, run)
+        return Report(sorted(problems, key=lambda p: p.sort_key), data, run, found)
 
     shapes_graph = _to_rdflib(shape_triples)
     # Each file in a named graph of the store, which the placer asks who states what.
@@ -471,12 +480,12 @@ def validate(
     if "check" in stages:
         from .checks import load_checks, run_checks
 
-        findings.extend(run_checks(load_checks(), store))
+        findings.extend(run_checks(load_checks(root=found), store))
         run.append("check")
     if not findings:
-        return Report([], data, run)
+        return Report([], data, run, found)
     # Only now are the files indexed for places and prefixes: a clean graph skips it.
     locator = Locator([*data, *ontology, *shapes])
     placer = _Placer(locator, [*data, *ontology], store, Shortener(locator.prefixes()))
     placed = {placer.place(finding) for finding in findings}
-    return Report(sorted(placed, key=lambda p: p.sort_key), data, run)
+    return Report(sorted(placed, key=lambda p: p.sort_key), data, run, found)
