@@ -369,7 +369,7 @@ def test_credentials_in_the_url_are_refused() -> None:
     )
     assert result.exit_code == 2
     assert result.stderr == (
-        "ackg: error: the endpoint URL must not hold credentials (http://127.0.0.1:1/update); "
+        "ackg: error: the endpoint URL must not hold credentials (http://***@127.0.0.1:1/update); "
         "set ACKG_ENDPOINT_USER and ACKG_ENDPOINT_PASSWORD, or ACKG_ENDPOINT_TOKEN, in the "
         "environment instead\n"
     )

@@ -10,8 +10,12 @@ the server rejects a query as invalid). Results are parsed with pyoxigraph into 
 Credentials come from the environment, never from an argument: ``ACKG_ENDPOINT_TOKEN`` (sent as
 ``Authorization: Bearer``), or ``ACKG_ENDPOINT_USER`` and ``ACKG_ENDPOINT_PASSWORD`` (HTTP Basic),
 or else the user's netrc file (``NETRC`` or ``~/.netrc``) entry for the host. A URL holding
-credentials (``https://user:secret@host/...``) is refused, and no message ever shows a secret.
-Redirects are not followed (they would carry the credentials to another address).
+credentials (``https://user:secret@host/...``) is refused, and no message ever shows a secret:
+URLs are shown through :func:`~.redact.redact_url`, and what a server or a failure says is
+scrubbed of the credentials and of the URL's query values before it is cut to length
+(:mod:`.redact`). A malformed netrc file is reported by line only, since Python's own message
+quotes the file's words. Redirects are not followed (they would carry the credentials to
+another address).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 
 from .errors import EnvError, UsageError
+from .redact import Scrubber, redact_url, url_secrets
 from .results import Result
 
 __all__ = [
@@ -61,22 +66,21 @@ def check_url(url: str, what: str = "endpoint") -> str:
     Raises :class:`UsageError` otherwise (the message never repeats a password).
     """
     parts = urllib.parse.urlsplit(url)
+    shown = redact_url(url)
     if parts.username is not None or parts.password is not None:
         raise UsageError(
-            f"the {what} URL must not hold credentials ({_without_userinfo(url)}); "
+            f"the {what} URL must not hold credentials ({shown}); "
             f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}, in the environment instead"
         )
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        port_ok = parts.port is None or parts.port >= 0
+    except ValueError:  # a port that is not a number (or a password cut short by a '/')
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
         raise UsageError(
-            f"invalid {what} URL {url[:80]!r}: expected http://HOST[:PORT]/PATH or https://..."
+            f"invalid {what} URL {shown[:80]!r}: expected http://HOST[:PORT]/PATH or https://..."
         )
     return url
-
-
-def _without_userinfo(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
 
 
 def _is_loopback(host: str) -> bool:
@@ -141,10 +145,13 @@ class Credentials:
         return self._header
 
     def scrub(self, text: str) -> str:
-        """``text`` with every secret replaced by ``***``."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        """``text`` with every secret (in the forms a server may echo it) replaced by ``***``."""
+        return self.scrubber(text)
+
+    @property
+    def scrubber(self) -> Scrubber:
+        """A :class:`~.redact.Scrubber` of these credentials' secrets."""
+        return Scrubber(self._secrets)
 
 
 def _netrc_entry(host: str, env: Mapping[str, str]) -> tuple[str, str] | None:
@@ -155,8 +162,16 @@ def _netrc_entry(host: str, env: Mapping[str, str]) -> tuple[str, str] | None:
         return None
     try:
         entry = netrc.netrc(path).authenticators(host)
-    except (netrc.NetrcParseError, OSError) as error:
-        raise EnvError(f"cannot read the netrc file {path}: {error}") from None
+    except netrc.NetrcParseError as error:
+        # Python's message quotes the offending word, which may be the password itself.
+        raise EnvError(
+            f"cannot read the netrc file {path}: it is malformed near line {error.lineno} "
+            "(each entry reads 'machine HOST login USER password SECRET')"
+        ) from None
+    except OSError as error:
+        raise EnvError(
+            f"cannot read the netrc file {path}: {error.strerror or type(error).__name__}"
+        ) from None
     if entry is None or not entry[2]:
         return None
     return entry[0] or "", entry[2]
@@ -164,7 +179,9 @@ def _netrc_entry(host: str, env: Mapping[str, str]) -> tuple[str, str] | None:
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        raise urllib.error.HTTPError(req.full_url, code, f"redirect to {newurl}", headers, fp)
+        raise urllib.error.HTTPError(
+            req.full_url, code, f"redirect to {redact_url(newurl)}", headers, fp
+        )
 
 
 def _media_type(content_type: str | None) -> str:
@@ -194,14 +211,16 @@ class Endpoint:
         if _is_loopback(urllib.parse.urlsplit(url).hostname or ""):
             handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
+        self._scrub = self.credentials.scrubber + Scrubber(url_secrets(url))
 
     def __repr__(self) -> str:
         return f"<Endpoint {self.display_url}>"
 
     @property
     def display_url(self) -> str:
-        """The URL as shown in messages."""
-        return _without_userinfo(self.url)
+        """The URL as shown in messages (:func:`~.redact.redact_url`: no user information, no
+        query values)."""
+        return redact_url(self.url)
 
     def _send(self, body: bytes, content_type: str, accept: str | None) -> tuple[str, bytes]:
         request = urllib.request.Request(self.url, data=body, method="POST")
@@ -239,17 +258,20 @@ class Endpoint:
             detail = "unknown host"
         else:
             detail = str(getattr(reason, "strerror", None) or reason)
-        message = f"cannot reach the SPARQL endpoint {self.display_url}: {detail}"
-        return EnvError(self.credentials.scrub(message))
+        message = f"cannot reach the SPARQL endpoint {self.display_url}: {self._scrub(detail)}"
+        return EnvError(self._scrub(message))
 
     def _http_error(self, error: urllib.error.HTTPError) -> EnvError:
         try:
             body = error.read().decode("utf-8", errors="replace")
         except OSError:
             body = ""
+        # Scrub the whole body before taking its first line and cutting it: a secret cut in
+        # two would no longer be recognised.
+        body = self._scrub(body)
         first = next((line.strip() for line in body.splitlines() if line.strip()), "")
         detail = f": {first[:200]}" if first else ""
-        status = f"HTTP {error.code} {error.reason}".strip()
+        status = self._scrub(f"HTTP {error.code} {error.reason}".strip())
         if error.code in (401, 403):
             if self.credentials.header is None:
                 hint = f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}"
@@ -263,7 +285,7 @@ class Endpoint:
             )
         else:
             message = f"the SPARQL endpoint {self.display_url} failed ({status}){detail}"
-        failure = EnvError(self.credentials.scrub(message))
+        failure = EnvError(self._scrub(message))
         failure.status = error.code  # type: ignore[attr-defined]
         return failure
 
@@ -302,7 +324,7 @@ class Endpoint:
         except (SyntaxError, ValueError, OSError) as error:
             raise EnvError(
                 f"the SPARQL endpoint {self.display_url} sent an answer that cannot be read "
-                f"({media or 'no content type'}): {str(error)[:160]}"
+                f"({media or 'no content type'}): {self._scrub(str(error), 160)}"
             ) from None
 
     def update(self, sparql: str) -> None:

@@ -1,0 +1,123 @@
+"""Keeping credentials out of messages: URLs as they are shown, and text scrubbed of secrets.
+
+A secret can reach a message from many sources: the user information of a URL
+(``https://user:password@host/``, or ``user:password@host/`` without a scheme), a token in a
+URL's query string (``?apikey=...``), the environment or netrc credentials that a request
+sends, and a server's answer that echoes the request (an ``Authorization`` header, the URL).
+So every URL is shown through :func:`redact_url`, and every text that comes from a server or
+from a failure is scrubbed by a :class:`Scrubber` *before* it is cut to length, so that no
+part of a secret survives the cut. This module has no dependency beyond the standard library.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.parse
+from collections.abc import Iterable
+
+__all__ = ["MASK", "Scrubber", "redact_url", "url_secrets"]
+
+#: What a secret is replaced by.
+MASK = "***"
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# An Authorization (or Proxy-Authorization) header echoed in a body: its value, to the end
+# of the line, whatever the scheme (Basic, Bearer, Digest...).
+_AUTHORIZATION = re.compile(r"(?i)\b((?:proxy-)?authorization)\b(\s*[:=]\s*)[^\r\n]*")
+# A bearer token after its scheme word, wherever it appears.
+_BEARER = re.compile(r"\bBearer\s+[A-Za-z0-9\-._~+/]+=*")
+_SECRET_NAME = re.compile(r"(?i)key|token|secret|pass|pwd|auth|sig|session|code|cred")
+
+
+def redact_url(url: str) -> str:
+    """``url`` as messages show it: whatever stands between the scheme and the last ``@``
+    (user information, even when its password holds ``/``, ``?`` or ``#``) becomes ``***``,
+    every value of the query string becomes ``***`` (tokens travel there), and a fragment
+    becomes ``#***``. A URL without a scheme (``user:pw@host/path``) is treated alike."""
+    scheme = _SCHEME.match(url)
+    head = scheme.group() if scheme else ""
+    rest = url[len(head) :]
+    if "@" in rest:
+        rest = MASK + "@" + rest.rpartition("@")[2]
+    rest, hash_mark, fragment = rest.partition("#")
+    rest, question, query = rest.partition("?")
+    shown = head + rest
+    if question:
+        shown += "?" + "&".join(_mask_field(field) for field in query.split("&"))
+    if hash_mark:
+        shown += "#" + (MASK if fragment else "")
+    return shown
+
+
+def _mask_field(field: str) -> str:
+    name, equals, value = field.partition("=")
+    if not equals:
+        return MASK if field else field
+    return f"{name}={MASK}" if value else field
+
+
+def url_secrets(url: str) -> list[str]:
+    """The parts of ``url`` that may be secrets: its user information (and password), and
+    the values of its query string that are long (8 characters or more) or whose names speak of
+    a secret (``token``, ``key``, ``password``...); short plain values (``format=json``) are
+    left, so that messages stay readable."""
+    found: list[str] = []
+    scheme = _SCHEME.match(url)
+    rest = url[scheme.end() if scheme else 0 :]
+    if "@" in rest:
+        userinfo = rest.rpartition("@")[0]
+        found.append(userinfo)
+        found.append(userinfo.partition(":")[2])
+    query = rest.partition("#")[0].partition("?")[2]
+    for field in re.split(r"[&;]", query):
+        name, equals, value = field.partition("=")
+        if not equals:
+            name, value = "", field
+        if value and (len(value) >= 8 or _SECRET_NAME.search(name)):
+            found.append(value)
+            found.append(urllib.parse.unquote_plus(value))
+    return found
+
+
+class Scrubber:
+    """Replaces known secrets, in every form a server may echo them (as given, percent-encoded,
+    HTML-escaped), with ``***``; also masks any ``Authorization`` header and bearer token."""
+
+    __slots__ = ("_secrets",)
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        forms: set[str] = set()
+        for secret in secrets:
+            if not secret:
+                continue
+            forms.update(
+                {
+                    secret,
+                    urllib.parse.quote(secret, safe=""),
+                    urllib.parse.quote_plus(secret, safe=""),
+                    html.escape(secret),
+                }
+            )
+        # Longest first, so that a secret inside another is not left half-replaced.
+        self._secrets = tuple(sorted(forms, key=len, reverse=True))
+
+    def __repr__(self) -> str:
+        return f"<Scrubber of {len(self._secrets)} forms>"
+
+    def __add__(self, other: Scrubber) -> Scrubber:
+        combined = Scrubber()
+        combined._secrets = tuple(
+            sorted(set(self._secrets) | set(other._secrets), key=len, reverse=True)
+        )
+        return combined
+
+    def __call__(self, text: str, limit: int | None = None) -> str:
+        """``text`` without secrets, then cut to ``limit`` characters (when given)."""
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        text = _AUTHORIZATION.sub(lambda match: match.group(1) + match.group(2) + MASK, text)
+        text = _BEARER.sub("Bearer " + MASK, text)
+        if limit is not None and len(text) > limit:
+            text = text[:limit]
+        return text
