@@ -187,10 +187,16 @@ _FORMAT_HELP = (
 
 
 def _backend(
-    store: str | None = None, endpoint: str | None = None, timeout: float | None = None
+    store: str | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = None,
+    *,
+    allow_network: bool = False,
+    allow_extensions: bool = False,
 ) -> Any:
     """The backend the query commands run on: the project's files, embedded, or the store or
-    endpoint that ``--store`` / ``--endpoint`` name (see :func:`_target_options`).
+    endpoint that ``--store`` / ``--endpoint`` name (see :func:`_target_options`). An endpoint
+    refuses, on its own, what ``allow_network`` and ``allow_extensions`` do not allow.
 
     The one place to choose another backend (an on-disk store, an endpoint) from options.
     """
@@ -208,7 +214,12 @@ def _backend(
         from .endpoints import DEFAULT_TIMEOUT
         from .stores import EndpointBackend
 
-        return EndpointBackend(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
+        return EndpointBackend(
+            endpoint,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            allow_network=allow_network,
+            allow_extensions=allow_extensions,
+        )
     from .queries import default_backend
 
     return default_backend(_root())
@@ -330,18 +341,27 @@ def query_command(
     is_flag=True,
     help="Allow SERVICE and FROM / FROM NAMED, which may reach other datasets or the network.",
 )
+@click.option(
+    "--allow-extensions",
+    is_flag=True,
+    help="Allow calls of functions that are neither SPARQL 1.1 built-ins nor XSD casts, and "
+    "other syntax that is not SPARQL 1.1 (an engine's extensions, such as Virtuoso's bif: "
+    "functions, which can reach the network or change data).",
+)
 @_target_options
 def sparql_command(
     query: str,
     fmt: str | None,
     allow_network: bool,
+    allow_extensions: bool,
     store: str | None = None,
     endpoint: str | None = None,
     timeout: float | None = None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query: QUERY is the text, a file, or - for stdin.
 
-    Updates are refused; so are SERVICE and FROM unless --allow-network is given.
+    Updates are refused; so are SERVICE and FROM unless --allow-network is given, and
+    extension functions (e.g. Virtuoso's bif:...) unless --allow-extensions is given.
 
     \b
     Examples:
@@ -353,8 +373,16 @@ def sparql_command(
     from .sparqltext import prefixes_of
 
     text = read_sparql_argument(query, sys.stdin)
-    backend = _backend(store, endpoint, timeout)
-    result = sparql(text, backend=backend, allow_network=allow_network)
+    backend = _backend(
+        store,
+        endpoint,
+        timeout,
+        allow_network=allow_network,
+        allow_extensions=allow_extensions,
+    )
+    result = sparql(
+        text, backend=backend, allow_network=allow_network, allow_extensions=allow_extensions
+    )
     _echo_result(result, fmt, prefixes_of(text))
 
 

@@ -644,12 +644,18 @@ def sparql(
     *,
     backend: Backend | None = None,
     allow_network: bool = False,
+    allow_extensions: bool = False,
     bindings: Mapping[str, BindableTerm] | None = None,
 ) -> Result:
     """Runs an ad-hoc read-only query. Updates are refused; so are ``SERVICE`` and ``FROM``
-    unless ``allow_network`` is true. Raises :class:`UsageError` for a refused or invalid
-    query."""
+    unless ``allow_network`` is true, and calls of functions that are neither SPARQL 1.1
+    built-ins nor XSD casts (an engine's extensions, such as Virtuoso's ``bif:`` functions) and
+    other syntax that is not SPARQL 1.1 unless ``allow_extensions`` is true; nothing is sent to
+    the engine then. Raises :class:`UsageError` for a refused or invalid query."""
     query_form(text)
-    check_read_only(text, allow_network=allow_network)
+    check_read_only(text, allow_network=allow_network, allow_extensions=allow_extensions)
     engine = backend if backend is not None else default_backend()
+    permitting = getattr(engine, "permitting", None)
+    if permitting is not None:  # a backend that checks on its own (EndpointBackend)
+        engine = permitting(allow_network=allow_network, allow_extensions=allow_extensions)
     return engine.query(text, bindings)

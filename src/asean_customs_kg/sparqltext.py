@@ -2,10 +2,12 @@
 and binding parameter values into the text as a ``VALUES`` block.
 
 The saved-query path must start fast and must not import rdflib, and pyoxigraph exposes no
-query algebra, so this module reads queries with a small tokenizer that knows where strings,
-comments, IRIs, variables and prefixed names begin and end. That is enough to find keywords
-reliably (``SERVICE`` inside a string or an IRI is not a keyword), to find the outermost
-``WHERE`` group, and to list the variables a query uses.
+query parser or algebra, so this module reads queries with a small tokenizer that knows where
+strings, comments, IRIs, numbers, variables and prefixed names begin and end. That is enough to
+find keywords reliably (``SERVICE`` inside a string or an IRI is not a keyword), to find the
+outermost ``WHERE`` group, to list the variables a query uses, and to find the functions it
+calls (:func:`check_extensions`: engines' extension functions, such as Virtuoso's ``bif:`` and
+``sql:`` ones, can fetch URLs, run commands or write, so the read-only path refuses them).
 
 Binding values into text is what an HTTP endpoint needs (it cannot take pyoxigraph's
 substitutions), and the embedded engine uses it too, so that every engine sees the same query.
@@ -27,6 +29,7 @@ __all__ = [
     "BindableTerm",
     "Token",
     "bind_values",
+    "check_extensions",
     "check_read_only",
     "prefixes_of",
     "query_form",
@@ -49,6 +52,7 @@ _TOKEN = re.compile(
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][^\W][\w\u00b7]*)
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.?[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)
   | (?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%]|\\.|\.(?=[\w:%]))*)
   | (?P<word>[^\W\d][\w]*)
   | (?P<space>\s+)
@@ -69,7 +73,8 @@ _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 class Token(NamedTuple):
     """A token of SPARQL text: its kind (``word``, ``var``, ``iri``, ``string``, ``pname``,
-    ``lang``, ``comment``, ``space`` or ``other``), its text and its offset in the query."""
+    ``lang``, ``number``, ``comment``, ``space`` or ``other``), its text and its offset in the
+    query."""
 
     kind: str
     text: str
@@ -124,12 +129,16 @@ def variables_of(text: str) -> list[str]:
     return list(seen)
 
 
-def check_read_only(text: str, *, allow_network: bool = False) -> None:
+def check_read_only(
+    text: str, *, allow_network: bool = False, allow_extensions: bool = False
+) -> None:
     """Refuses what the read-only query path must not run.
 
     Updates (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, ``DROP``...) are always refused.
     ``SERVICE`` and ``FROM`` / ``FROM NAMED`` (which some engines dereference over the network)
-    are refused unless ``allow_network`` is true. Raises :class:`UsageError`.
+    are refused unless ``allow_network`` is true; what is not SPARQL 1.1 (extension functions,
+    vendor keywords: :func:`check_extensions`) unless ``allow_extensions`` is true. Raises
+    :class:`UsageError`.
     """
     for token in tokens(text):
         if token.kind != "word":
@@ -145,6 +154,8 @@ def check_read_only(text: str, *, allow_network: bool = False) -> None:
                 f"the query uses {word}, which can reach the network or other datasets; "
                 "pass --allow-network (allow_network=True) if that is intended"
             )
+    if not allow_extensions:
+        check_extensions(text)
 
 
 def _escape_string(value: str) -> str:
@@ -235,3 +246,184 @@ def bind_values(text: str, bindings: Mapping[str, BindableTerm]) -> str:
     block = f" VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }} "
     offset = _where_brace(text)
     return text[:offset] + block + text[offset:]
+
+
+# --- extension functions and other syntax that is not SPARQL 1.1 ---
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: The keywords of the SPARQL 1.1 query and update grammars (upper case).
+_KEYWORDS = _words(
+    "BASE PREFIX SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRIBE ASK FROM NAMED GROUP "
+    "BY HAVING ORDER ASC DESC LIMIT OFFSET VALUES LOAD SILENT INTO CLEAR DROP CREATE ADD "
+    "MOVE COPY TO INSERT DATA DELETE WITH USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND "
+    "UNDEF MINUS UNION FILTER A TRUE FALSE NOT IN EXISTS SEPARATOR"
+)
+#: The built-in functions of SPARQL 1.1 (section 17.4) and its aggregates (upper case).
+_BUILT_INS = _words(
+    "STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT "
+    "STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR "
+    "MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 "
+    "SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC "
+    "REGEX SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT"
+)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The XSD datatypes a value may be cast to by calling the datatype's IRI as a function.
+_XSD_CASTS = _words(
+    "string boolean decimal integer double float date time dateTime dateTimeStamp duration "
+    "dayTimeDuration yearMonthDuration gYear gYearMonth gMonth gMonthDay gDay long int "
+    "short byte nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
+    "unsignedLong unsignedInt unsignedShort unsignedByte normalizedString token language "
+    "Name NCName NMTOKEN anyURI base64Binary hexBinary"
+)
+#: The characters that SPARQL 1.1 uses outside strings, IRIs, comments and names.
+_PUNCTUATION = frozenset("{}()[];,.=!<>&|+-*/^?$@\"'")
+#: Tokens after which ``<`` in an expression is the less-than operator, not an IRI.
+_OPERANDS = frozenset({"var", "string", "number", "iri", "pname", "lang"})
+#: The clause keywords after which, outside brackets, an expression may follow.
+_EXPRESSION_CLAUSES = frozenset({"SELECT", "DISTINCT", "REDUCED", "BY", "HAVING", "ASC", "DESC"})
+_OPT_IN = (
+    "engine extensions can reach the network or change data; "
+    "pass --allow-extensions (allow_extensions=True) if that is intended"
+)
+
+
+def _declarations(text: str) -> dict[str, set[str]]:
+    """Every IRI that each prefix of ``text`` is declared as (a prefix may be declared twice)."""
+    found: dict[str, set[str]] = {}
+    items = list(tokens(text))
+    for index, token in enumerate(items[:-2]):
+        if token.kind == "word" and token.text.upper() == "PREFIX":
+            name, iri = items[index + 1], items[index + 2]
+            if name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
+                found.setdefault(name.text[:-1], set()).add(iri.text[1:-1])
+    return found
+
+
+def _is_cast(name: Token, declared: Mapping[str, set[str]]) -> bool:
+    """Whether calling ``name`` (an IRI or a prefixed name) is a cast to an XSD datatype. An
+    undeclared ``xsd:`` is taken as the XSD namespace, as the engines that predefine it do."""
+    if name.kind == "iri":
+        iri = name.text[1:-1]
+    else:
+        prefix, _, local = name.text.partition(":")
+        namespaces = declared.get(prefix, {_XSD} if prefix == "xsd" else set())
+        if len(namespaces) != 1 or "\\" in local:
+            return False
+        iri = next(iter(namespaces)) + local
+    return iri.startswith(_XSD) and iri[len(_XSD) :] in _XSD_CASTS
+
+
+def _next_code(text: str, position: int) -> str:
+    """The next token of ``text`` from ``position`` that is neither space nor a comment."""
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        assert match is not None  # the pattern matches any character
+        if match.lastgroup not in ("space", "comment"):
+            return match.group()
+        position = match.end()
+    return ""
+
+
+def check_extensions(text: str) -> None:
+    """Refuses what is not SPARQL 1.1 in ``text`` before any engine sees it: a call of a
+    function that is neither a SPARQL 1.1 built-in nor a cast to an XSD datatype (Virtuoso's
+    ``bif:http_get(...)``, ``sql:...``, any ``<iri>(...)`` or ``prefix:name(...)``), a word
+    that is no SPARQL 1.1 keyword (Virtuoso's ``DEFINE`` pragmas, ``OPTION (...)``, a bare
+    vendor function), and a character SPARQL does not use (Virtuoso's back-quoted expressions).
+
+    The text is read as tokens, so strings, comments and IRIs cannot hide or fake a call. A
+    name followed by ``(`` is a call where an expression stands: in ``FILTER``, ``BIND``,
+    ``HAVING``, ``ORDER BY``, ``GROUP BY``, the ``SELECT`` list and any parenthesis inside them;
+    in a triple pattern, ``<iri> (`` opens a collection or a path, not a call. In an
+    expression, ``<`` after an operand is the less-than operator, even where the text after it
+    would also read as an IRI (``?a<bif:f(?x)&&?b>?c``). Raises :class:`UsageError` naming
+    the first such function, word or character.
+    """
+    declared = _declarations(text)
+    # Each open bracket's context: "clause" (outside any group, or a sub-SELECT's clauses),
+    # "pattern" (a group graph pattern, a collection, a path), "expr", or "data" (VALUES).
+    stack = ["clause"]
+    previous: Token | None = None
+    constraint = False  # after FILTER: the next call or parenthesis is an expression
+    values = False  # after VALUES: the next brackets hold data
+    clause = ""  # the last keyword read outside brackets (PREFIX, SELECT, BY...)
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        assert match is not None
+        kind, value = match.lastgroup or "other", match.group()
+        context = stack[-1]
+        expression = context in ("expr", "clause") or constraint
+        if (
+            kind == "iri"
+            and (
+                context == "expr"
+                or constraint
+                or (context == "clause" and clause in _EXPRESSION_CLAUSES)
+            )
+            and previous is not None
+            and (
+                previous.kind in _OPERANDS
+                or previous.text in (")", "]")
+                or previous.text.upper() in ("TRUE", "FALSE")
+            )
+        ):
+            kind, value = "other", "<"  # less-than, then what follows is read again
+        token = Token(kind, value, position)
+        position += len(value)
+        if kind in ("space", "comment"):
+            continue
+        if kind == "word":
+            word = value.upper()
+            if word not in _KEYWORDS and word not in _BUILT_INS:
+                if _next_code(text, position) == "(":
+                    raise UsageError(
+                        f"the query calls {value}(), which is neither a SPARQL 1.1 built-in "
+                        f"function nor an XSD cast; {_OPT_IN}"
+                    )
+                raise UsageError(
+                    f"the query uses {value}, which is not a SPARQL 1.1 keyword; {_OPT_IN}"
+                )
+            if (context == "clause" or word == "SELECT") and word not in _BUILT_INS:
+                clause = word
+            if word == "SELECT" and context == "pattern":
+                stack[-1] = "clause"  # a sub-SELECT: its clauses, then its WHERE group
+            elif word == "FILTER":
+                constraint = True
+            elif word == "VALUES":
+                values = True
+        elif kind == "other" and value not in _PUNCTUATION:
+            raise UsageError(
+                f"the query holds {value!r}, which SPARQL 1.1 does not use outside strings, "
+                f"IRIs and comments; {_OPT_IN}"
+            )
+        elif value == "(":
+            name = previous
+            if (
+                expression
+                and name is not None
+                and name.kind in ("iri", "pname")
+                and not _is_cast(name, declared)
+            ):
+                raise UsageError(
+                    f"the query calls the function {name.text}, which is neither a SPARQL 1.1 "
+                    f"built-in nor an XSD cast; {_OPT_IN}"
+                )
+            if values or context == "data":
+                stack.append("data")
+            elif expression or (previous is not None and previous.text.upper() == "BIND"):
+                stack.append("expr")
+            else:
+                stack.append("pattern")
+        elif value in ("{", "["):
+            stack.append("data" if values or context == "data" else "pattern")
+            values = False
+        elif value in (")", "}", "]") and len(stack) > 1:
+            stack.pop()
+        if kind not in ("word", "iri", "pname"):
+            constraint = False
+        previous = token

@@ -34,6 +34,7 @@ triples, other datasets on the same server). This module does not import rdflib.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import re
 import traceback
@@ -48,7 +49,7 @@ from .errors import DataError, EnvError, UsageError
 from .export import GRAPHS, QUERY_GRAPHS, Release
 from .resources import RootLike
 from .results import Result
-from .sparqltext import BindableTerm, bind_values
+from .sparqltext import BindableTerm, bind_values, check_read_only
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -519,7 +520,13 @@ def _drop_quietly(endpoint: Endpoint, update: str) -> None:
 
 
 class EndpointBackend:
-    """Runs queries on a SPARQL 1.1 server's query endpoint, on the graphs a load wrote there."""
+    """Runs queries on a SPARQL 1.1 server's query endpoint, on the graphs a load wrote there.
+
+    Whatever calls it, it sends only read-only SPARQL 1.1: updates are refused, and so are
+    ``SERVICE`` and ``FROM`` unless ``allow_network`` is true, and extension functions (such as
+    Virtuoso's ``bif:http_get``) unless ``allow_extensions`` is true
+    (:func:`~.sparqltext.check_read_only`), before anything reaches the server.
+    """
 
     def __init__(
         self,
@@ -527,16 +534,38 @@ class EndpointBackend:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         credentials: Credentials | None = None,
+        allow_network: bool = False,
+        allow_extensions: bool = False,
     ) -> None:
         self.endpoint = Endpoint(url, timeout=timeout, credentials=credentials)
+        self.allow_network = allow_network
+        self.allow_extensions = allow_extensions
 
     def __repr__(self) -> str:
         return f"<EndpointBackend {self.endpoint.display_url}>"
 
+    def permitting(
+        self, *, allow_network: bool = False, allow_extensions: bool = False
+    ) -> EndpointBackend:
+        """This backend, allowing also what ``allow_network`` and ``allow_extensions`` allow
+        (what :func:`~.queries.sparql` uses when the caller opted in)."""
+        if not (allow_network and not self.allow_network) and not (
+            allow_extensions and not self.allow_extensions
+        ):
+            return self
+        widened = copy.copy(self)
+        widened.allow_network = self.allow_network or allow_network
+        widened.allow_extensions = self.allow_extensions or allow_extensions
+        return widened
+
     def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
-        """Sends ``sparql`` with ``bindings`` bound by a VALUES block."""
+        """Sends ``sparql`` with ``bindings`` bound by a VALUES block, once it is checked."""
+        text = bind_values(sparql, bindings or {})
+        check_read_only(
+            text, allow_network=self.allow_network, allow_extensions=self.allow_extensions
+        )
         return self.endpoint.query(
-            bind_values(sparql, bindings or {}),
+            text,
             default_graphs=QUERY_GRAPHS,
             named_graphs=GRAPHS,
         )
