@@ -3,23 +3,25 @@
 Each file in ``tests/fixtures/invalid/`` breaks the graph in one way on purpose. Its header says
 which stage must catch it (``# expect-stage:``), the rule (the check's name, the shape and
 constraint, or the OWL RL rule: ``# expect-rule:``, a prefix), the line (and, optionally, the
-column) where the resource at fault is described in the fixture, and a part of the message.
-Each fixture is validated together with the project's ontology, shapes and data, as
-``ackg validate FILE`` does.
+column) of the statement at fault in the fixture (else where the resource at fault is
+described), and a part of the message. Each fixture is validated together with the project's
+ontology, shapes and data, as ``ackg validate FILE`` does; one marked ``# expect-as: project
+data`` is put among the data of a copy of the project, which is validated whole, as
+``ackg validate`` does in a checkout with a new data file.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
 from asean_customs_kg import resources
 from asean_customs_kg.checks import load_checks, run_checks
 from asean_customs_kg.graph import load_oxigraph, load_rdflib
-from asean_customs_kg.problems import Finding, Problem
+from asean_customs_kg.problems import Finding, Problem, Stage
 from asean_customs_kg.reasoning import key_findings, logic_findings, owlrl_findings
 from asean_customs_kg.validate import Report, validate
 from helpers import FIXTURES
@@ -55,11 +57,25 @@ def test_project_data_is_valid_with_every_stage_run() -> None:
     assert report.files == resources.data_files()
 
 
+def _as_project_data(path: Path, directory: Path, stage: Stage) -> tuple[Report, Path]:
+    """Validates a copy of the project with ``path`` among its data files."""
+    import shutil
+
+    for name in resources.MARKER:
+        shutil.copytree(resources.project_root() / name, directory / name)
+    target = directory / "data" / path.name
+    shutil.copyfile(path, target)
+    return validate(stages=("syntax", stage), root=directory), target
+
+
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
-def test_fixture_fails_with_expected_file_line_and_message(path: Path) -> None:
+def test_fixture_fails_with_expected_file_line_and_message(path: Path, tmp_path: Path) -> None:
     expected = _header(path)
-    stage = expected["stage"]
-    report = validate([path], stages=("syntax", stage))  # type: ignore[arg-type]
+    stage = cast(Stage, expected["stage"])
+    if expected.get("as") == "project data":
+        report, path = _as_project_data(path, tmp_path, stage)
+    else:
+        report = validate([path], stages=("syntax", stage))
     matching = [
         problem
         for problem in report.problems

@@ -435,7 +435,7 @@ def validate_command(
     Without PATH, validates the project's data. With PATHs (Turtle files, or directories of
     them), validates those files together with the project's ontology, shapes and data, so a
     new file may refer to what the project already describes. Every problem names the file and
-    line where its resource is described. Exits 0 when valid, 1 when invalid (warnings only
+    line of the statement at fault. Exits 0 when valid, 1 when invalid (warnings only
     with --strict), 2 on a usage or environment error. The summary names the project read.
 
     \b

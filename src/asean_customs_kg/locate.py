@@ -9,7 +9,11 @@ strings, comments, IRIs and prefixed names begin and end, tracks ``@prefix``/``P
 * the position of its first appearance as the *subject* of a top-level statement (where it is
   described), and
 * the position of its first appearance anywhere (where it is used), for IRIs that are used but
-  never described, such as a misspelt reference.
+  never described, such as a misspelt reference;
+
+and for every statement of a top-level subject named by an IRI, the position of its predicate
+(the first statement of that subject and property) and of its object (an IRI, or a literal's
+lexical form), so that a problem about one statement is placed on the line that holds it.
 
 Blank nodes have no stable name across parsers; callers locate them through the IRI that refers
 to them (see :meth:`Locator.locate`). The scan needs a file that parses; it never raises on odd
@@ -44,6 +48,11 @@ class FileIndex:
     subjects: dict[str, tuple[int, int]] = field(default_factory=dict)
     mentions: dict[str, tuple[int, int]] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: ``(subject, predicate)`` -> where the first such statement's predicate is written.
+    properties: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    #: ``(subject, predicate, object)`` -> where the object is written; the object is an IRI,
+    #: or a literal's lexical form in double quotes (``'"CCC"'``).
+    statements: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict)
 
 
 _PN_CHARS_BASE = (
@@ -73,6 +82,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_STRING_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPED = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f"}
 _WORD = re.compile(r"[^\s.;,()\[\]<>\"']+(?:\.[^\s.;,()\[\]<>\"']+)*")
 _UNESCAPE = re.compile(r"\\(.)")
 
@@ -113,6 +125,61 @@ def _expand(pname: str, prefixes: dict[str, str]) -> str | None:
     return namespace + _UNESCAPE.sub(r"\1", local)
 
 
+def _lexical(kind: str, value: str) -> str:
+    """A string token's lexical form (quotes removed, escapes decoded), in double quotes."""
+    quotes = 3 if kind == "long" else 1
+    body = value[quotes:-quotes]
+
+    def decode(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPED.get(code, code)
+
+    return f'"{_STRING_ESCAPE.sub(decode, body)}"'
+
+
+class _Statements:
+    """Follows subject, predicate and objects of the top-level statements (see index_text)."""
+
+    def __init__(self, result: FileIndex) -> None:
+        self.result = result
+        self.expect = "subject"  # or "predicate", "object", "after" (an object was read)
+        self.subject: str | None = None
+        self.predicate: str | None = None
+
+    def punct(self, value: str) -> None:
+        """A ``.``, ``;`` or ``,`` at the top level."""
+        if value == ".":
+            self.expect, self.subject, self.predicate = "subject", None, None
+        elif value == ";":
+            self.expect = "predicate"
+        elif value == ",":
+            self.expect = "object"
+
+    def term(self, kind: str, value: str, iri: str | None, where: tuple[int, int]) -> None:
+        """A term (or the ``[``/``(`` that opens one) at the top level."""
+        if self.expect == "subject":
+            self.subject, self.expect = iri, "predicate"
+        elif self.expect == "predicate":
+            self.predicate = _RDF_TYPE if kind == "word" and value == "a" else iri
+            self.expect = "object"
+            if self.subject is not None and self.predicate is not None:
+                self.result.properties.setdefault((self.subject, self.predicate), where)
+        elif self.expect == "object":
+            self.expect = "after"
+            if self.subject is None or self.predicate is None:
+                return
+            obj = iri
+            if kind in ("string", "long"):
+                obj = _lexical(kind, value)
+            elif kind == "word":
+                obj = f'"{value}"'
+            if obj is not None:
+                key = (self.subject, self.predicate, obj)
+                self.result.statements.setdefault(key, where)
+
+
 def index_text(text: str, path: Path) -> FileIndex:
     """Indexes Turtle ``text`` (the content of ``path``); see the module doc."""
     result = FileIndex(path)
@@ -121,6 +188,7 @@ def index_text(text: str, path: Path) -> FileIndex:
     expect_subject = True
     pending: str | None = None  # the directive whose arguments follow
     pending_prefix: str | None = None
+    statements = _Statements(result)
 
     def resolve(kind: str, value: str) -> str | None:
         if kind == "iri":
@@ -148,6 +216,7 @@ def index_text(text: str, path: Path) -> FileIndex:
                 continue  # '@prefix p: <iri> .' ends with a dot; 'PREFIX p: <iri>' does not
             pending, pending_prefix = None, None
             expect_subject = True
+            statements.punct(".")
             continue
         if kind == "directive":
             pending = value
@@ -160,6 +229,11 @@ def index_text(text: str, path: Path) -> FileIndex:
             result.mentions.setdefault(iri, (line, column))
             if expect_subject and depth == 0:
                 result.subjects.setdefault(iri, (line, column))
+        if depth == 0:
+            if kind == "punct" and value in ".;,":
+                statements.punct(value)
+            elif kind in ("iri", "pname", "word", "string", "long", "bnode") or value in "[(":
+                statements.term(kind, value, iri, (line, column))
         if kind == "punct":
             if value in "[(":
                 depth += 1
@@ -209,6 +283,20 @@ class Locator:
         if places:
             return places[0]
         return self.first_mention(iri)
+
+    def statement(
+        self, path: Path, subject: str, predicate: str, obj: str | None = None
+    ) -> Location | None:
+        """Where ``path`` states ``subject predicate obj`` (``obj`` an IRI or ``'"lexical"'``):
+        the object's place, else the place of the subject's first statement of
+        ``predicate``; None when the file has neither (or is not indexed)."""
+        for index in self.indexes:
+            if index.path != path:
+                continue
+            place = index.statements.get((subject, predicate, obj)) if obj is not None else None
+            place = place or index.properties.get((subject, predicate))
+            return Location(path, *place) if place is not None else None
+        return None
 
     def prefixes(self) -> dict[str, str]:
         """The prefixes declared in the files (the first declaration of a name wins)."""

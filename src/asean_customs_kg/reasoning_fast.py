@@ -265,6 +265,38 @@ _FALSE_RULES: tuple[tuple[str, str, str], ...] = (
 _UNORDERED = {"cax-adc": ("c1", "c2"), "prp-adp": ("p1", "p2"), "eq-diff2": ("x", "y")}
 
 
+#: The statement each false rule's finding names, so that it is placed on the line that states
+#: it: (the property, or the variable bound to it; the variable bound to the value). The types
+#: of a disjoint pair may be inferred, not stated: then the finding is placed at the
+#: individual's stated types.
+_STATEMENTS: dict[str, tuple[str, str]] = {
+    "cax-dw": (_RDF + "type", "c2"),
+    "cax-adc": (_RDF + "type", "c2"),
+    "cls-com": (_RDF + "type", "c2"),
+    "prp-irp": ("p", "x"),
+    "prp-asyp": ("p", "y"),
+    "prp-pdw": ("p2", "y"),
+    "prp-adp": ("p2", "y"),
+    "eq-diff1": (_OWL + "differentFrom", "y"),
+    "prp-npa1": ("p", "y"),
+    "prp-npa2": ("p", "y"),
+}
+
+
+def _statement(rule: str, row: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The ``(predicate, value)`` of the statement a false rule's finding names, if any."""
+    import pyoxigraph
+
+    if rule not in _STATEMENTS:
+        return None, None
+    prop, value = _STATEMENTS[rule]
+    predicate = prop if "://" in prop else _node_id(row[prop]) if row.get(prop) else None
+    term = row.get(value)
+    if term is None:
+        return predicate, None
+    return predicate, _show(term) if isinstance(term, pyoxigraph.Literal) else _node_id(term)
+
+
 def _false_rule_findings(store: Any) -> Iterator[tuple[str, Finding]]:
     """``(focus id, finding)`` for every violation of a false rule in the closure."""
     import pyoxigraph
@@ -283,6 +315,7 @@ def _false_rule_findings(store: Any) -> Iterator[tuple[str, Finding]]:
                     row[one], row[two] = row[two], row[one]
             names = {v: _show(row[v]) for v in variables if row[v] is not None}
             focus = _node_id(row["x"])
+            predicate, value = _statement(rule, row)
             yield (
                 focus,
                 Finding(
@@ -291,6 +324,8 @@ def _false_rule_findings(store: Any) -> Iterator[tuple[str, Finding]]:
                     f"OWL 2 RL {rule}",
                     template.format(**names),
                     focus=focus,
+                    predicate=predicate,
+                    value=value,
                 ),
             )
 

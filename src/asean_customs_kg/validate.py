@@ -15,9 +15,9 @@
 4. **check** -- the SPARQL checks of ``queries/checks/`` on pyoxigraph (see :mod:`.checks`),
    which include the ontology's metadata (title, description, version, licence, creators).
 
-Every problem is placed at the file and line where its resource is described (the focus node's
-statement; a blank node's nearest named ancestor; an IRI described nowhere, where it is first
-used), with IRIs shortened to the files' prefixes. pySHACL's report cannot say this.
+Every problem is placed at the file and line of the statement at fault, in each file that
+states it, else where its resource is described (see :mod:`.place`), with IRIs shortened to
+the files' prefixes. pySHACL's report cannot say this.
 
 By default the data of the project at ``root`` is validated (a :class:`~.resources.Root` or a
 directory; without one, the project is found from the working directory, see
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from . import resources
 from .errors import DataError, EnvError, UsageError
 from .locate import Locator
+from .place import Placer, graph_name
 from .problems import STAGES, Finding, Problem, Stage
 
 if TYPE_CHECKING:
@@ -245,12 +246,6 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Probl
     return triples, problems
 
 
-def _graph_name(path: Path) -> Any:
-    import pyoxigraph
-
-    return pyoxigraph.NamedNode(path.resolve().as_uri())
-
-
 def _store(triples: dict[Path, list[Any]]) -> Any:
     """An in-memory pyoxigraph store holding each file's triples in a named graph of its own
     (query it with ``use_default_graph_as_union``)."""
@@ -258,77 +253,9 @@ def _store(triples: dict[Path, list[Any]]) -> Any:
 
     store = pyoxigraph.Store()
     for path, chunk in triples.items():
-        graph = _graph_name(path)
+        graph = graph_name(path)
         store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in chunk)
     return store
-
-
-class _Placer:
-    """Turns findings into problems: where each resource is described, with short names."""
-
-    def __init__(
-        self,
-        locator: Locator,
-        files: Sequence[Path],
-        store: Any,
-        shortener: Shortener,
-    ) -> None:
-        self.locator = locator
-        self.files = files
-        self.store = store
-        self.short = shortener
-
-    def _named(self, node_id: str) -> str | None:
-        """The IRI itself, or for a blank node the nearest IRI that refers to it."""
-        import pyoxigraph
-
-        if not node_id.startswith("_:"):
-            return node_id
-        node: Any = pyoxigraph.BlankNode(node_id[2:])
-        for _ in range(10):
-            quad = next(self.store.quads_for_pattern(None, None, node, None), None)
-            if quad is None:
-                return None
-            if isinstance(quad.subject, pyoxigraph.NamedNode):
-                return str(quad.subject.value)
-            node = quad.subject
-        return None
-
-    def _preferred_file(self, iri: str, predicate: str | None) -> Path | None:
-        """The file that states ``iri``'s ``predicate`` (the problem's property), if any."""
-        import pyoxigraph
-
-        if predicate is None:
-            return None
-        subject, prop = pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(predicate)
-        for path in self.files:
-            if next(self.store.quads_for_pattern(subject, prop, None, _graph_name(path)), None):
-                return path
-        return None
-
-    def place(self, finding: Finding) -> Problem:
-        candidates = [finding.focus] if finding.focus else []
-        candidates.extend(finding.related)
-        location = None
-        for candidate in candidates:
-            iri = self._named(candidate)
-            if iri is None:
-                continue
-            location = self.locator.locate(iri, self._preferred_file(iri, finding.predicate))
-            if location is not None:
-                break
-        return Problem(
-            finding.stage,
-            finding.severity,
-            self.short.message(finding.rule) if "://" in finding.rule else finding.rule,
-            self.short.message(finding.message),
-            path=location.path if location else None,
-            line=location.line if location else None,
-            column=location.column if location else None,
-            focus=self.short.value(finding.focus),
-            predicate=self.short.value(finding.predicate),
-            value=self.short.message(finding.value) if finding.value else None,
-        )
 
 
 def _stop_and_remove(process: Any, directory: str) -> None:
@@ -486,6 +413,6 @@ def validate(
         return Report([], data, run, found)
     # Only now are the files indexed for places and prefixes: a clean graph skips it.
     locator = Locator([*data, *ontology, *shapes])
-    placer = _Placer(locator, [*data, *ontology], store, Shortener(locator.prefixes()))
-    placed = {placer.place(finding) for finding in findings}
+    placer = Placer(locator, [*data, *ontology], store, Shortener(locator.prefixes()))
+    placed = {problem for finding in findings for problem in placer.place(finding)}
     return Report(sorted(placed, key=lambda p: p.sort_key), data, run, found)
