@@ -4,6 +4,7 @@ Oxigraph server reading the same directory."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -47,8 +48,12 @@ def graph_counts(path: Path) -> dict[str, int]:
 
 
 def siblings(path: Path) -> list[str]:
-    """What is in the store's parent directory: the store and nothing a load left."""
-    return sorted(entry.name for entry in path.parent.iterdir())
+    """What is in the store's parent directory: the store and nothing a load left (the random
+    id of a load's work directory shown as ``*``)."""
+    return sorted(
+        re.sub(r"\.ackg-load-[0-9a-f]{8}$", ".ackg-load-*", entry.name)
+        for entry in path.parent.iterdir()
+    )
 
 
 def test_chunks_keep_blank_node_groups_together(release: export.Release) -> None:
@@ -166,8 +171,9 @@ def test_a_store_killed_mid_load_keeps_its_previous_contents(
     path = tmp_path / "store"
     stores.load_store_files(path)
     run_killed(KILLED_LOAD, path, signal_line="loading\n")
-    # The kill came mid-load: the new store sits half-written next to the store...
-    assert (tmp_path / "store.loading").is_dir()
+    # The kill came mid-load: the new store sits half-written in the load's work directory...
+    (work,) = storedir.StorePaths(path).works()
+    assert work.new.is_dir() and not work.old.exists()
     # ...and the store is the previous release's.
     assert graph_counts(path) == release.counts()
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is False
@@ -196,7 +202,7 @@ def rename(source, target):
     if point == f"after rename {len(renames)}":
         crash()
 def remove(path):
-    if point == "while deleting the previous store" and str(path).endswith(".replaced"):
+    if point == "while deleting the previous store" and path.name == "old":
         files = sorted(p for p in path.iterdir() if p.is_file())
         for part in files[: len(files) // 2]:
             part.unlink()
@@ -211,10 +217,10 @@ stores.load_store(sys.argv[1], with_extra(export.build_release()))
 @pytest.mark.parametrize(
     ("point", "new", "left"),
     [
-        ("before the swap", False, ["store", "store.loading"]),
-        ("after rename 1", False, ["store.loading", "store.replaced"]),
-        ("after rename 2", True, ["store", "store.replaced"]),
-        ("while deleting the previous store", True, ["store", "store.replaced"]),
+        ("before the swap", False, ["store", "store.ackg-load-*"]),
+        ("after rename 1", False, ["store.ackg-load-*"]),
+        ("after rename 2", True, ["store", "store.ackg-load-*"]),
+        ("while deleting the previous store", True, ["store", "store.ackg-load-*"]),
     ],
 )
 def test_a_load_killed_in_its_swap_leaves_one_whole_store(
@@ -241,12 +247,12 @@ def test_an_empty_store_created_mid_swap_gives_way_to_the_previous_one(
     tmp_path: Path, release: export.Release
 ) -> None:
     """An Oxigraph server started on the missing directory between the two renames."""
-    previous = tmp_path / "store.replaced"
-    stores.load_store(previous, with_extra(release))
     path = tmp_path / "store"
+    paths = storedir.StorePaths(path)
+    work = storedir.start(paths)
+    stores.load_store(work.old, with_extra(release))  # the previous store, set aside
     del_store = pyoxigraph.Store(str(path))  # an empty store
     del del_store
-    paths = storedir.StorePaths(path)
     storedir.recover(paths, str(path))
     assert siblings(path) == ["store"]
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
@@ -260,7 +266,7 @@ def test_a_failed_rename_puts_the_previous_store_back(
     real_rename = os.rename
 
     def rename(source: Any, target: Any) -> None:
-        if str(source).endswith(".loading"):
+        if Path(source).name == "new":
             raise OSError(5, "Input/output error")
         real_rename(source, target)
 
@@ -292,10 +298,17 @@ def test_a_count_that_differs_keeps_the_previous_store(
     held = len(release.graphs[export.DATA_GRAPH])
     with pytest.raises(EnvError) as caught:
         stores.load_store(path, Miscounted(release.graphs, release.prefixes))
-    assert str(caught.value) == (
-        f"the load into {path} failed, the previous contents of the store are intact: "
-        f"the new store {tmp_path / 'store.loading'} holds {held} triples in "
-        f"<{export.DATA_GRAPH}> after loading, but {held + 1} were sent"
+    assert re.fullmatch(
+        re.escape(
+            f"the load into {path} failed, the previous contents of the store are intact: "
+            f"the new store {tmp_path / 'store.ackg-load-'}"
+        )
+        + "[0-9a-f]{8}"
+        + re.escape(
+            f"/new holds {held} triples in <{export.DATA_GRAPH}> after loading, but "
+            f"{held + 1} were sent"
+        ),
+        str(caught.value),
     )
     assert siblings(path) == ["store"]
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
@@ -330,7 +343,9 @@ def test_ctrl_c_keeps_the_previous_store(tmp_path: Path, release: export.Release
     assert siblings(path) == ["store"] and graph_counts(path) == release.counts()
 
 
-def test_two_loads_take_turns(tmp_path: Path, release: export.Release) -> None:
+def test_a_load_is_refused_while_another_holds_the_lock(
+    tmp_path: Path, release: export.Release
+) -> None:
     path = tmp_path / "store"
     stores.load_store(path, release)
     paths = storedir.StorePaths(path)

@@ -235,11 +235,14 @@ def _replace_store(path: str | os.PathLike[str], fill: _Fill, steps: int) -> Loa
     shown = str(path)
     paths = storedir.StorePaths(path)
     intact = "the previous contents of the store are intact"
+    storedir.check_in_the_way(paths, shown)
     with storedir.locked(paths, shown):
+        work: storedir.Work | None = None
         try:
             storedir.recover(paths, shown)
             storedir.check_target(paths, shown)
-            store = storedir.open_store(paths.loading, paths.loading)
+            work = storedir.start(paths)
+            store = storedir.open_store(work.new, work.new)
             try:
                 expected = dict(fill(store))
                 store.flush()
@@ -253,32 +256,38 @@ def _replace_store(path: str | os.PathLike[str], fill: _Fill, steps: int) -> Loa
             finally:
                 del store
             # Read back from disk, as a server would find it.
-            written = pyoxigraph.Store.read_only(str(paths.loading))
+            written = pyoxigraph.Store.read_only(str(work.new))
             try:
                 found = _store_counts(written, list(expected))
             finally:
                 del written
-            _check(f"the new store {paths.loading}", expected, found, "after loading")
+            _check(f"the new store {work.new}", expected, found, "after loading")
             storedir.check_target(paths, shown)  # no server started on it meanwhile
         except KeyboardInterrupt:
-            storedir.remove(paths.loading)
+            _drop(work)
             raise LoadInterrupted(f"the load into {shown} was interrupted; {intact}") from None
         except (EnvError, DataError, UsageError) as error:
-            storedir.remove(paths.loading)
+            _drop(work)
             if isinstance(error, EnvError) and "in use by another process" not in str(error):
                 raise EnvError(f"the load into {shown} failed, {intact}: {error}") from None
             raise
         except OSError as error:
-            storedir.remove(paths.loading)
+            _drop(work)
             raise EnvError(f"the load into {shown} failed, {intact}: {str(error)[:200]}") from None
         try:
-            storedir.swap(paths)
+            storedir.swap(paths, work)
         except OSError as error:
             raise EnvError(
                 f"{shown}: the new store could not replace the previous one ({error}); "
                 "the next load puts things right"
             ) from None
     return LoadReport(shown, found, steps)
+
+
+def _drop(work: storedir.Work | None) -> None:
+    """Deletes the work directory of a load that stopped before its swap."""
+    if work is not None:
+        storedir.finish(work)
 
 
 def load_store(
