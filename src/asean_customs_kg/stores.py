@@ -37,6 +37,7 @@ import contextlib
 import copy
 import os
 import re
+import secrets
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -78,9 +79,25 @@ Progress = Callable[[int, int], None]
 _COUNT = "SELECT ?graph (COUNT(*) AS ?triples) WHERE {{ VALUES ?graph {{ {graphs} }} GRAPH ?graph {{ ?s ?p ?o }} }} GROUP BY ?graph"  # noqa: E501
 
 
-def temporary_graph(graph: str) -> str:
-    """The temporary graph that a load fills before it replaces ``graph``."""
-    return TEMPORARY_GRAPH_BASE + graph.rstrip("/").rsplit("/", 1)[-1]
+def temporary_graph(graph: str, load: str = "") -> str:
+    """The temporary graph that the load ``load`` (its random id) fills before it replaces
+    ``graph``: ``.../graph/loading/<load>/<name>``."""
+    name = graph.rstrip("/").rsplit("/", 1)[-1]
+    return TEMPORARY_GRAPH_BASE + (f"{load}/" if load else "") + name
+
+
+# The temporary graphs of a load (a random id of 8 hex digits, then a graph's name), or of a
+# load of earlier versions (the name alone): nothing else under the base is a load's.
+_TEMPORARY = re.compile(
+    re.escape(TEMPORARY_GRAPH_BASE)
+    + r"(?:[0-9a-f]{8}/)?(?:"
+    + "|".join(re.escape(temporary_graph(graph)[len(TEMPORARY_GRAPH_BASE) :]) for graph in GRAPHS)
+    + ")"
+)
+_LEFTOVERS = (
+    "SELECT DISTINCT ?graph WHERE {{ GRAPH ?graph {{ }} "
+    'FILTER (STRSTARTS(STR(?graph), "{base}")) }}'
+)
 
 
 class LoadInterrupted(EnvError):
@@ -175,13 +192,13 @@ def _counts(result: Result, graphs: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def _swap(counts: Mapping[str, int]) -> str:
+def _swap(counts: Mapping[str, int], load: str) -> str:
     """One update replacing each graph by its temporary graph (an empty one: dropped)."""
     operations = []
     for graph, triples in counts.items():
         operations.append(f"DROP SILENT GRAPH <{graph}>")
         if triples:
-            operations.append(f"MOVE <{temporary_graph(graph)}> TO <{graph}>")
+            operations.append(f"MOVE <{temporary_graph(graph, load)}> TO <{graph}>")
     return " ;\n".join(operations)
 
 
@@ -482,19 +499,22 @@ def load_endpoint(
         query_url or query_url_for(update_url), timeout=timeout, credentials=credentials
     )
     sent = release.counts()
-    temporaries = [temporary_graph(name) for name in sent]
-    cleanup = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in temporaries)
+    load = secrets.token_hex(4)
+    temporaries = [temporary_graph(name, load) for name in sent]
+    cleanup = _drop_graphs(temporaries)
     intact = "the previous contents of the graphs are intact"
     try:
-        update.update(cleanup)
+        leftovers = _leftovers(reader)
+        if leftovers:
+            update.update(_drop_graphs(leftovers))
         total, done, number = len(release), 0, 0
         for name, triples in release.graphs.items():
             for chunk in chunks(triples, chunk_size):
-                update.update(_insert(temporary_graph(name), chunk))
+                update.update(_insert(temporary_graph(name, load), chunk))
                 done, number = done + len(chunk), number + 1
                 if progress is not None:
                     progress(done, total)
-        expected = {temporary_graph(name): count for name, count in sent.items()}
+        expected = {temporary_graph(name, load): count for name, count in sent.items()}
         _check(
             f"the endpoint {reader.display_url}",
             expected,
@@ -508,7 +528,7 @@ def load_endpoint(
         _drop_quietly(update, cleanup)
         raise LoadInterrupted(f"the load was interrupted; {intact}") from None
     try:
-        update.update(_swap(sent))
+        update.update(_swap(sent, load))
     except EnvError as error:
         raise EnvError(
             f"the final replacing request failed ({error}); the server applied it whole or "
@@ -517,6 +537,28 @@ def load_endpoint(
     found = _endpoint_counts(reader, list(sent))
     _check(f"the endpoint {reader.display_url}", sent, found, "after the load")
     return LoadReport(update.display_url, found, number)
+
+
+def _drop_graphs(graphs: Iterable[str]) -> str:
+    return " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in graphs)
+
+
+def _leftovers(reader: Endpoint) -> list[str]:
+    """The temporary graphs that earlier loads left (killed, or cut off from the server), as
+    their names tell: nothing else under the base is a load's. Best effort: none when the
+    server cannot list them (the load itself then says what is wrong with the server)."""
+    quick = Endpoint(reader.url, timeout=min(reader.timeout, 10.0), credentials=reader.credentials)
+    try:
+        result = quick.query(_LEFTOVERS.format(base=TEMPORARY_GRAPH_BASE))
+    except (EnvError, UsageError):
+        return []
+    return sorted(
+        {
+            graph.value
+            for (graph,) in result.solutions
+            if isinstance(graph, pyoxigraph.NamedNode) and _TEMPORARY.fullmatch(graph.value)
+        }
+    )
 
 
 def _drop_quietly(endpoint: Endpoint, update: str) -> None:

@@ -1,0 +1,111 @@
+"""ackg load --endpoint touches only the temporary graphs it made: each load fills graphs of its
+own (``.../graph/loading/<id>/<name>``), so a load running meanwhile can make it fail but never
+put a partial graph in place; the temporary graphs that killed loads left are dropped by the
+next load, and nothing else under the temporary base is. Against a real Oxigraph server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from asean_customs_kg import export, stores
+from asean_customs_kg.endpoints import Endpoint
+from asean_customs_kg.errors import EnvError
+from oxigraph_server import OxigraphServer
+from store_helpers import with_extra
+
+ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@pytest.fixture(autouse=True)
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("ACKG_ENDPOINT_TOKEN", "ACKG_ENDPOINT_USER", "ACKG_ENDPOINT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
+@pytest.fixture(scope="module")
+def release() -> export.Release:
+    return export.build_release()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    with OxigraphServer(tmp_path / "location") as started:
+        yield started
+
+
+def counts(server: OxigraphServer) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for graph, _, _, _ in Endpoint(server.query_url).query(ALL_QUADS).solutions:
+        assert graph is not None
+        found[graph.value] = found.get(graph.value, 0) + 1
+    return found
+
+
+def insert(server: OxigraphServer, graphs: list[str]) -> None:
+    body = " ".join(f"GRAPH <{graph}> {{ <urn:s> <urn:p> 1 }}" for graph in graphs)
+    Endpoint(server.update_url).update(f"INSERT DATA {{ {body} }}")
+
+
+def test_each_load_fills_temporary_graphs_of_its_own() -> None:
+    graph = stores.temporary_graph(export.DATA_GRAPH, "0123abcd")
+    assert graph == "https://w3id.org/asean-customs-kg/graph/loading/0123abcd/data"
+
+
+def test_what_killed_loads_left_is_dropped_and_nothing_else(
+    server: OxigraphServer, release: export.Release
+) -> None:
+    left = [
+        stores.temporary_graph(export.DATA_GRAPH, "0123abcd"),
+        stores.temporary_graph(export.SHAPES_GRAPH, "89abcdef"),
+        stores.temporary_graph(export.DATA_GRAPH),  # as earlier versions named it
+    ]
+    base = stores.TEMPORARY_GRAPH_BASE
+    others = [base + "mine/data", base + "data-notes", base + "0123abcd/notes", base + "X/data"]
+    insert(server, left + others)
+    stores.load_endpoint(server.update_url, release)
+    assert counts(server) == {**release.counts(), **dict.fromkeys(others, 1)}
+
+
+def test_a_load_running_meanwhile_never_leaves_a_partial_graph(
+    server: OxigraphServer, release: export.Release, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stores.load_endpoint(server.update_url, release)
+    last = len(list(release.graphs.values())[-1])  # the number of triples of the last graph
+    real_update = Endpoint.update
+    second: list[str] = []
+
+    def killed_in_the_last_graph(done: int, total: int) -> None:
+        if done > total - last:  # a chunk of the last graph sent: killed
+            raise SystemExit
+
+    def update(self: Endpoint, sparql: str) -> None:
+        if "MOVE" in sparql and not second:
+            # Just before the first load's final request, a second load starts and is
+            # killed (no clean-up) with three graphs filled and the last one in part.
+            second.append("started")
+            with pytest.raises(SystemExit):
+                stores.load_endpoint(
+                    server.update_url,
+                    with_extra(release),
+                    chunk_size=20,
+                    progress=killed_in_the_last_graph,
+                )
+        real_update(self, sparql)
+
+    monkeypatch.setattr(Endpoint, "update", update)
+    with pytest.raises(EnvError) as caught:
+        stores.load_endpoint(server.update_url, with_extra(release))
+    monkeypatch.undo()
+    assert str(caught.value).startswith("the final replacing request failed (")
+    # (Before, both loads filled the same temporary graphs, and the first moved the second's
+    # partial data graph into place.) The graphs are the previous release's, each whole; the
+    # second load's temporary graphs
+    # wait for the next load, which drops them.
+    found = counts(server)
+    assert {graph: found.get(graph, 0) for graph in export.GRAPHS} == release.counts()
+    stores.load_endpoint(server.update_url, release)
+    assert counts(server) == release.counts()
