@@ -82,6 +82,27 @@ def test_an_invalid_url_is_never_echoed_with_its_password(url: str, shown: str) 
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            f"http://127.0.0.1:1/query?token={TOKEN}é",
+            "invalid endpoint URL 'http://127.0.0.1:1/query?token=***': it holds a space, a "
+            "control character or a character that is not ASCII; percent-encode it (%20, "
+            "%C3%A9...)",
+        ),
+        (
+            f"http://reader:{PASSWORD}@[::1/query",
+            "invalid endpoint URL 'http://***@[::1/query': expected http://HOST[:PORT]/PATH or "
+            "https://...",
+        ),
+    ],
+)
+def test_a_malformed_url_is_one_line_without_its_secrets(url: str, message: str) -> None:
+    # Both ended in a traceback (UnicodeEncodeError, ValueError: Invalid IPv6 URL).
+    assert run("sparql", "ASK {}", "--endpoint", url) == (2, f"ackg: error: {message}\n")
+
+
 def test_a_token_in_the_query_string_is_not_shown_on_a_connection_error() -> None:
     port = free_port()
     code, stderr = run(
@@ -163,6 +184,9 @@ def test_redact_url_and_the_scrubber() -> None:
     assert scrub(f"a {PASSWORD} b", 6) == "a *** "
     assert scrub('Proxy-Authorization: Digest username="u", response="r"\nnext') == (
         "Proxy-Authorization: ***\nnext"
+    )
+    assert scrub('header Digest username="u", nonce="n"\nDigest authentication failed') == (
+        "header Digest ***\nDigest authentication failed"
     )
     assert repr(Credentials.bearer(TOKEN, "test")) == "<Credentials from test>"
 

@@ -24,6 +24,7 @@ import base64
 import http.client
 import ipaddress
 import os
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -65,20 +66,27 @@ def check_url(url: str, what: str = "endpoint") -> str:
 
     Raises :class:`UsageError` otherwise (the message never repeats a password).
     """
-    parts = urllib.parse.urlsplit(url)
     shown = redact_url(url)
-    if parts.username is not None or parts.password is not None:
+    invalid = UsageError(
+        f"invalid {what} URL {shown[:80]!r}: expected http://HOST[:PORT]/PATH or https://..."
+    )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        credentials = parts.username is not None or parts.password is not None
+        port_ok = parts.port is None or parts.port >= 0
+    except ValueError:  # a port that is not a number (or a password cut short by a '/')
+        raise invalid from None
+    if credentials:
         raise UsageError(
             f"the {what} URL must not hold credentials ({shown}); "
             f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}, in the environment instead"
         )
-    try:
-        port_ok = parts.port is None or parts.port >= 0
-    except ValueError:  # a port that is not a number (or a password cut short by a '/')
-        port_ok = False
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise invalid
+    if re.search(r"[^\x21-\x7e]", url):
         raise UsageError(
-            f"invalid {what} URL {shown[:80]!r}: expected http://HOST[:PORT]/PATH or https://..."
+            f"invalid {what} URL {shown[:80]!r}: it holds a space, a control character or a "
+            "character that is not ASCII; percent-encode it (%20, %C3%A9...)"
         )
     return url
 

@@ -27,6 +27,8 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _AUTHORIZATION = re.compile(r"(?i)\b((?:proxy-)?authorization)\b(\s*[:=]\s*)[^\r\n]*")
 # A bearer token after its scheme word, wherever it appears.
 _BEARER = re.compile(r"\bBearer\s+[A-Za-z0-9\-._~+/]+=*")
+# HTTP Digest credentials (``Digest username="...", response="..."``), to the end of the line.
+_DIGEST = re.compile(r"\bDigest\s+(?=[A-Za-z-]+\s*=)[^\r\n]*")
 _SECRET_NAME = re.compile(r"(?i)key|token|secret|pass|pwd|auth|sig|session|code|cred")
 
 
@@ -82,7 +84,8 @@ def url_secrets(url: str) -> list[str]:
 
 class Scrubber:
     """Replaces known secrets, in every form a server may echo them (as given, percent-encoded,
-    HTML-escaped), with ``***``; also masks any ``Authorization`` header and bearer token."""
+    HTML-escaped), with ``***``; also masks any ``Authorization`` header, bearer token and
+    Digest credentials."""
 
     __slots__ = ("_secrets",)
 
@@ -118,6 +121,7 @@ class Scrubber:
             text = text.replace(secret, MASK)
         text = _AUTHORIZATION.sub(lambda match: match.group(1) + match.group(2) + MASK, text)
         text = _BEARER.sub("Bearer " + MASK, text)
+        text = _DIGEST.sub("Digest " + MASK, text)
         if limit is not None and len(text) > limit:
             text = text[:limit]
         return text
