@@ -65,6 +65,7 @@ PREFIXES = {
     "plan": ID + "plan/",
     "scheme": ID + "scheme/",
     "src": ID + "source/",
+    "state": ID + "state/",
 }
 
 #: The data files, one per topic as in the project's ``data/``.
@@ -93,6 +94,16 @@ def en(text: str) -> str:
 def plain(text: str) -> str:
     """A plain string literal."""
     return f'"{text}"'
+
+
+def slug_literal(text: str) -> str:
+    """An identifier of the project's scheme (``ack:Slug``)."""
+    return f'"{text}"^^ack:Slug'
+
+
+def line_iri(sub: str, sup: str) -> str:
+    """The reporting line from ``sub`` to ``sup`` (prefixed names of two bodies)."""
+    return f"line:{sub.split(':')[1]}-to-{sup.split(':')[1]}"
 
 
 def typed(text: str, datatype: str) -> str:
@@ -164,7 +175,7 @@ def _shared(out: Writer) -> None:
             ("skos:prefLabel", en("Synthetic regional organisation")),
             # The acronym that ``member-states`` looks up by default.
             ("skos:notation", plain("ASEAN")),
-            ("org:identifier", plain("synthetic-regional-organization")),
+            ("org:identifier", slug_literal("synthetic-regional-organization")),
             ("dct:source", SHARED_SOURCE),
         ],
     )
@@ -266,6 +277,7 @@ class Community:
     def _places(self, out: Writer) -> None:
         members = self.rng.randint(5, 11)
         self.countries = [f"place:{self.c}-state-{n}" for n in range(1, members + 1)]
+        self.states = [f"state:{self.c}-state-{n}" for n in range(1, members + 1)]
         self.cities = [f"place:{self.c}-city-{n}" for n in range(1, members + 1)]
         for n, (country, city) in enumerate(zip(self.countries, self.cities, strict=True), start=1):
             out.block(
@@ -273,7 +285,17 @@ class Community:
                 country,
                 "ack:Country",
                 [
+                    ("skos:prefLabel", en(f"Territory of state {n} of community {self.k}")),
+                    ("dct:source", self.p(1)),
+                ],
+            )
+            out.block(
+                "members",
+                self.states[n - 1],
+                "ack:State",
+                [
                     ("skos:prefLabel", en(f"State {n} of community {self.k}")),
+                    ("ack:territory", country),
                     ("dct:source", self.p(1)),
                 ],
             )
@@ -304,7 +326,7 @@ class Community:
         if acronym:
             head.append(("skos:notation", plain(acronym)))
             self.acronyms[iri] = acronym
-        head.append(("org:identifier", plain(slug)))
+        head.append(("org:identifier", slug_literal(slug)))
         out.block("bodies" if iri.startswith("body:") else "members", iri, kind, [*head, *facts])
 
     def _line(self, out: Writer, sub: str, sup: str, derived: bool) -> None:
@@ -319,8 +341,7 @@ class Community:
                 ("ack:derivation", en("Derived: the body was established under its superior."))
             )
         facts.append(("dct:source", self.p(2 if derived or "swg" not in sub else 3)))
-        line = f"line:{sub.split(':')[1]}-to-{sup.split(':')[1]}"
-        out.block("bodies", line, "ack:ReportingLine", facts)
+        out.block("bodies", line_iri(sub, sup), "ack:ReportingLine", facts)
 
     def _bodies(self, out: Writer) -> None:
         rng, c, tag = self.rng, self.c, self.tag
@@ -379,7 +400,9 @@ class Community:
             f"{c}-ccc",
             [
                 ("org:purpose", self.aims[0]),
+                ("org:subOrganizationOf", self.community),
                 ("org:reportsTo", self.dgs),
+                ("ack:qualifiedReporting", line_iri(self.ccc, self.dgs)),
                 ("ack:responsibleForImplementing", self.series),
                 ("dct:source", [self.p(2), self.p(4)]),
             ],
@@ -396,7 +419,9 @@ class Community:
                 [
                     ("org:purpose", self.aims[1]),
                     ("ack:establishedUnder", self.ccc),
+                    ("org:subOrganizationOf", self.community),
                     ("org:reportsTo", self.ccc),
+                    ("ack:qualifiedReporting", line_iri(wg, self.ccc)),
                     ("ack:responsibleForImplementing", self.series),
                     ("dct:source", [self.p(2), self.p(4)]),
                 ],
@@ -415,7 +440,9 @@ class Community:
                         ("org:purpose", self.aims[2]),
                         ("ack:serves", system),
                         ("ack:fieldOfWork", self.field if j == 1 else []),
+                        ("org:subOrganizationOf", self.community),
                         ("org:reportsTo", wg),
+                        ("ack:qualifiedReporting", line_iri(swg, wg)),
                         ("ack:responsibleForImplementing", self.series),
                         ("dct:source", [self.p(3), self.p(4)]),
                     ],
@@ -602,6 +629,7 @@ class Community:
         rng, c = self.rng, self.c
         for n in range(1, rng.randint(2, 6) + 1):
             country = f"place:{c}-partner-state-{n}"
+            state = f"state:{c}-partner-state-{n}"
             admin = f"organization:{c}-partner-customs-{n}"
             partnership = f"partnership:{c}-partner-{n}"
             self.partners.append(admin)
@@ -610,7 +638,17 @@ class Community:
                 country,
                 "ack:Country",
                 [
+                    ("skos:prefLabel", en(f"Territory of partner state {n} of community {self.k}")),
+                    ("dct:source", self.p(6)),
+                ],
+            )
+            out.block(
+                "partnerships",
+                state,
+                "ack:DialoguePartner",
+                [
                     ("skos:prefLabel", en(f"Partner state {n} of community {self.k}")),
+                    ("ack:territory", country),
                     ("dct:source", self.p(6)),
                 ],
             )
@@ -620,7 +658,11 @@ class Community:
                 "ack:DialoguePartnerCustomsAdministration",
                 f"Customs Service of partner state {n} of community {self.k}",
                 f"{c}-partner-customs-{n}",
-                [("ack:customsAdministrationOf", country), ("dct:source", self.p(6))],
+                [
+                    ("ack:customsAdministrationOf", state),
+                    ("ack:ofState", state),
+                    ("dct:source", self.p(6)),
+                ],
                 acronym=f"PCS{n}-{self.tag}",
             )
             out.block(
@@ -713,7 +755,7 @@ class Community:
     def _members(self, out: Writer) -> None:
         c = self.c
         regional = REGIONAL
-        for n, country in enumerate(self.countries, start=1):
+        for n, state in enumerate(self.states, start=1):
             ministry = f"organization:{c}-state-{n}-ministry-of-finance"
             self._org(
                 out,
@@ -722,7 +764,8 @@ class Community:
                 f"Customs Department of state {n} of community {self.k}",
                 f"{c}-state-{n}-customs",
                 [
-                    ("ack:customsAdministrationOf", country),
+                    ("ack:customsAdministrationOf", state),
+                    ("ack:ofState", state),
                     ("org:subOrganizationOf", ministry),
                     ("dct:source", self.p(1)),
                 ],
@@ -734,7 +777,7 @@ class Community:
                 "ack:Ministry",
                 f"Ministry of Finance of state {n} of community {self.k}",
                 f"{c}-state-{n}-ministry-of-finance",
-                [("dct:spatial", country), ("dct:source", self.p(1))],
+                [("ack:ofState", state), ("dct:source", self.p(1))],
             )
             out.block(
                 "members",
@@ -742,7 +785,7 @@ class Community:
                 "org:Membership",
                 [
                     ("skos:prefLabel", en(f"Membership of state {n} in community {self.k}")),
-                    ("org:member", country),
+                    ("org:member", state),
                     ("org:organization", regional),
                     ("dct:source", self.p(1)),
                 ],

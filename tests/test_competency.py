@@ -16,6 +16,7 @@ import pytest
 
 from asean_customs_kg import resources
 from asean_customs_kg.graph import load_oxigraph
+from asean_customs_kg.queries import EmbeddedBackend, list_queries, run_query
 
 PREFIXES = """
 PREFIX ack:  <https://w3id.org/asean-customs-kg/ontology#>
@@ -29,6 +30,7 @@ PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
 
 ID = "https://w3id.org/asean-customs-kg/id/"
 OVERVIEW = ID + "source/asean-customs-overview/p"
+SWG_AAMRA = "Sub-Working Group on ASEAN Authorised Economic Operator Mutual Recognition Arrangement"
 
 # (question, SPARQL, expected rows)
 QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
@@ -52,7 +54,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
         """SELECT ?place ?country ?date WHERE {
              ?meeting ack:sequenceNumber 15 ; ack:meetingOf/skos:altLabel "ASEAN DGs of Customs"@en ;
                       dct:date ?date ; ack:heldIn ?p .
-             ?p skos:prefLabel ?place ; ack:inCountry/skos:prefLabel ?country }""",
+             ?p skos:prefLabel ?place ; ack:inCountry/^ack:territory/skos:prefLabel ?country }""",
         {("Siem Reap", "Cambodia", "2006-06-06")},
     ),
     (
@@ -87,7 +89,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
              ?d a ack:Decision ; ack:aim/skos:prefLabel "Deeper regional integration"@en ;
                 ack:atMeeting ?m ; dct:date ?date .
              ?m skos:prefLabel ?summit ; ack:heldIn ?p .
-             ?p skos:prefLabel ?place ; ack:inCountry/skos:prefLabel ?country }""",
+             ?p skos:prefLabel ?place ; ack:inCountry/^ack:territory/skos:prefLabel ?country }""",
         {("9th ASEAN Summit", "Bali", "Indonesia", "2003-10-07")},
     ),
     (
@@ -180,8 +182,8 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
         "When, by whom and where were the SPCDs 2026-2030 endorsed?",
         """SELECT ?date ?meeting ?country WHERE {
              ?e a ack:Endorsement ; ack:concerns/skos:altLabel "SPCDs 2026-2030"@en ; dct:date ?date ;
-                ack:atMeeting ?m . ?m skos:prefLabel ?meeting ; ack:heldIn ?c .
-             ?c a ack:Country ; skos:prefLabel ?country }""",
+                ack:atMeeting ?m . ?m skos:prefLabel ?meeting ; ack:heldIn/ack:inCountry ?c .
+             ?state ack:territory ?c ; skos:prefLabel ?country }""",
         {("2025-06-05", "34th ASEAN Directors-General of Customs Meeting", "Brunei Darussalam")},
     ),
     (
@@ -306,8 +308,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
         "Which country joined ASEAN most recently, when, and at which summit?",
         """SELECT ?country ?date ?summit WHERE {
              ?m org:organization/skos:notation "ASEAN" ; org:member/skos:prefLabel ?country ;
-                org:memberDuring/<http://www.w3.org/2006/time#hasBeginning>/
-                <http://www.w3.org/2006/time#inXSDDate> ?date .
+                org:memberDuring/dcat:startDate ?date .
              ?a a ack:Admission ; ack:concerns ?c ; ack:atMeeting/skos:prefLabel ?summit .
              ?c skos:prefLabel ?country }""",
         {("Timor-Leste", "2025-10-26", "47th ASEAN Summit")},
@@ -318,6 +319,90 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
              ?e a ack:Endorsement ; ack:concerns ?p ; ack:atMeeting/ack:sequenceNumber ?num .
              ?p skos:altLabel ?plan . BIND (STR(?num) AS ?n) }""",
         {("SPCDs 2016-2020", "24"), ("SPCDs 2021-2025", "29"), ("SPCDs 2026-2030", "34")},
+    ),
+    (
+        "What kind of agent is each member of ASEAN (a state, never a place)?",
+        """SELECT DISTINCT ?class WHERE {
+             ?m org:organization/skos:notation "ASEAN" ; org:member ?x . ?x a ?c .
+             BIND (STR(?c) AS ?class) }""",
+        {("https://w3id.org/asean-customs-kg/ontology#State",)},
+    ),
+    (
+        "Which states are Dialogue Partners, with their customs administrations and their source?",
+        """SELECT ?state ?administration ?paragraph WHERE {
+             ?s a ack:DialoguePartner ; skos:prefLabel ?state ; dct:source/ack:paragraph ?n .
+             ?a ack:customsAdministrationOf ?s ; skos:prefLabel ?administration .
+             BIND (STR(?n) AS ?paragraph) }""",
+        {
+            ("Australia", "Australian Border Force", "6"),
+            (
+                "People's Republic of China",
+                "General Administration of Customs of the People's Republic of China",
+                "6",
+            ),
+            ("Japan", "Japan Customs", "6"),
+            ("Korea", "Korea Customs Service", "6"),
+        },
+    ),
+    (
+        "Which is Viet Nam's customs administration now, and which change event ended the former one's role?",
+        """SELECT ?now ?former ?ended WHERE {
+             ?vn skos:prefLabel "Viet Nam"@en .
+             ?a ack:customsAdministrationOf ?vn ; skos:prefLabel ?now .
+             ?f ack:formerCustomsAdministrationOf ?vn ; skos:prefLabel ?former .
+             ?e org:originalOrganization ?f ; org:resultingOrganization ?a ; dct:date ?d .
+             BIND (STR(?d) AS ?ended) }""",
+        {("Customs Department", "General Department of Vietnam Customs", "2025-03-01")},
+    ),
+    (
+        "Which bodies are part of ASEAN Customs (org:subOrganizationOf)?",
+        """SELECT ?name WHERE {
+             ?b org:subOrganizationOf/skos:prefLabel "ASEAN Customs"@en ; skos:prefLabel ?name }""",
+        {
+            ("ASEAN Directors-General of Customs Meeting",),
+            ("Coordinating Committee on Customs",),
+            ("Customs Procedures and Trade Facilitation Working Group",),
+            ("Customs Enforcement and Compliance Working Group",),
+            ("Customs Capacity Building Working Group",),
+            ("Sub-Working Group on ASEAN Customs Transit System",),
+            ("Technical Sub-Working Group on Classification",),
+            (SWG_AAMRA,),
+        },
+    ),
+    (
+        "From each working group to its qualified reporting line: which lines are derived?",
+        """SELECT ?acronym ?derived WHERE {
+             ?wg a ack:WorkingGroup ; skos:notation ?acronym ; ack:qualifiedReporting ?line .
+             BIND (IF(EXISTS { ?line ack:derivation ?d }, "derived", "stated") AS ?derived) }""",
+        {("CPTFWG", "derived"), ("CECWG", "derived"), ("CCBWG", "derived")},
+    ),
+    (
+        "When was the 47th ASEAN Summit, and at what precision?",
+        """SELECT ?date ?type ?precision WHERE {
+             ?s skos:prefLabel "47th ASEAN Summit"@en ; dct:date ?date ; ack:datePrecision ?precision .
+             BIND (STR(DATATYPE(?date)) AS ?type) }""",
+        {("2025-10", "http://www.w3.org/2001/XMLSchema#gYearMonth", "month")},
+    ),
+    (
+        "Which establishments are dated by derivation rather than stated?",
+        """SELECT ?acronym WHERE {
+             ?e a ack:Establishment ; ack:derivation ?d ; org:resultingOrganization/skos:notation ?acronym }""",
+        {("CPTFWG",), ("CECWG",), ("CCBWG",)},
+    ),
+    (
+        "What are the CCC's identifier (a slug, of its own datatype) and its acronym?",
+        """SELECT ?identifier ?type ?acronym WHERE {
+             ?b skos:prefLabel "Coordinating Committee on Customs"@en ; org:identifier ?id ;
+                skos:notation ?acronym .
+             BIND (STR(?id) AS ?identifier) BIND (STR(DATATYPE(?id)) AS ?type) }""",
+        {("ccc", "https://w3id.org/asean-customs-kg/ontology#Slug", "CCC")},
+    ),
+    (
+        "Is the JCC stated to be a joint programme, and is its partner derived?",
+        """SELECT ?kind ?derived WHERE {
+             ?x skos:notation "JCC" ; a ?c . ?c rdfs:label ?kind .
+             BIND (IF(EXISTS { ?x ack:derivation ?d }, "derived", "stated") AS ?derived) }""",
+        {("joint programme", "derived")},
     ),
 ]
 
@@ -350,6 +435,42 @@ def test_at_least_twenty_questions() -> None:
 )
 def test_competency_question(question: str, sparql: str, expected: set[tuple[str, ...]]) -> None:
     assert _answer(sparql) == expected, question
+
+
+SLUG = "https://w3id.org/asean-customs-kg/ontology#Slug"
+
+
+def _entailed_store() -> pyoxigraph.Store:
+    """The graph as a store that applies RDFS would see it: ORG makes org:identifier a
+    sub-property of skos:notation, so each slug is also a notation."""
+    store = load_oxigraph([*resources.ontology_files(), *resources.data_files()])
+    store.update(PREFIXES + "INSERT { ?o skos:notation ?id } WHERE { ?o org:identifier ?id }")
+    return store
+
+
+def test_slugs_are_typed_and_no_saved_query_shows_one() -> None:
+    """Every org:identifier is an ack:Slug, and no saved query's answer holds one, even where
+    the slugs are also notations (RDFS): acronyms are read as notations that are not the
+    identifier."""
+    untyped = _answer(
+        "SELECT ?o WHERE { ?o org:identifier ?id FILTER (DATATYPE(?id) != ack:Slug) }"
+    )
+    assert untyped == set()
+    backend = EmbeddedBackend(store=_entailed_store())
+    for query in list_queries():
+        if query.form != "SELECT":
+            continue
+        params = {p.name: p.default or p.example for p in query.parameters}
+        result = run_query(
+            query, {k: v for k, v in params.items() if v is not None}, backend=backend
+        )
+        shown = [
+            term
+            for row in result.solutions
+            for term in row
+            if isinstance(term, pyoxigraph.Literal) and term.datatype.value == SLUG
+        ]
+        assert shown == [], query.name
 
 
 def test_every_primary_paragraph_is_cited() -> None:

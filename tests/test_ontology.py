@@ -26,9 +26,9 @@ def _ontology() -> Graph:
 
 
 def _declared_terms() -> set[str]:
-    from rdflib import OWL, RDF
+    from rdflib import OWL, RDF, RDFS
 
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDFS.Datatype)
     return {
         str(s)
         for kind in kinds

@@ -115,6 +115,7 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, ...]]]] 
             ("established in", "Siem Reap"),
             ("reports to", DGS),
             ("responsible for implementing", "Strategic Plans of Customs Development"),
+            ("part of", "ASEAN Customs"),
             ("source", "ASEAN Customs: Overview, paragraph 2"),
             ("source", "ASEAN Customs: Overview, paragraph 4"),
         ],
@@ -134,6 +135,7 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, ...]]]] 
             ("reports to", "Customs Procedures and Trade Facilitation Working Group"),
             ("responsible for implementing", "Strategic Plans of Customs Development"),
             ("serves", "ASEAN Customs Transit System"),
+            ("part of", "ASEAN Customs"),
             ("source", "ASEAN Customs: Overview, paragraph 3"),
             ("source", "ASEAN Customs: Overview, paragraph 4"),
         ],
@@ -268,7 +270,7 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, ...]]]] 
                 "Bandar Seri Begawan",
                 "endorsement",
             ),
-            ("2025-10-26", "2025-10-26", "47th ASEAN Summit", "Kuala Lumpur", "admission"),
+            ("2025-10", "2025-10", "47th ASEAN Summit", "Kuala Lumpur", "admission"),
         ],
     ),
     # Paragraph 4 (first and latest plans; the middle ones derived), the 24th, 29th and 34th meetings.
@@ -371,20 +373,21 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, ...]]]] 
             ("Japan Customs", "Japan", "technical assistance", "true"),
             ("Korea Customs Service", "Korea", "consultation", "false"),
             ("Korea Customs Service", "Korea", "joint enforcement operation", "true"),
-            ("Korea Customs Service", "Korea", "joint enforcement operation", "true"),
+            ("Korea Customs Service", "Korea", "joint programme", "true"),
             ("Korea Customs Service", "Korea", "technical assistance", "true"),
         ],
     ),
-    # Paragraph 6: with Korea, consultations, joint enforcement against illicit drugs, the JCC, and
-    # technical assistance; the country or the administration may be named.
+    # Paragraph 6: with Korea, consultations, joint enforcement against illicit drugs, the JCC (one
+    # of the joint programmes), and technical assistance; the state or the administration may be
+    # named.
     (
         "partner-cooperation",
         {"partner": "Korea Customs Service"},
         ("activity_kind", "aim"),
         [
             ("consultation", "Stronger customs cooperation"),
-            ("joint enforcement operation", ""),
             ("joint enforcement operation", "Combating illicit drugs"),
+            ("joint programme", ""),
             ("technical assistance", ""),
         ],
     ),

@@ -95,7 +95,8 @@ _NODE_QUERY = (
 SELECT ?node ?name ?acronym ?identifier ?kind ?customs WHERE {
   VALUES ?node { %s }
   OPTIONAL { ?node skos:prefLabel ?name . FILTER(LANGMATCHES(LANG(?name), "en")) }
-  OPTIONAL { ?node skos:notation ?acronym }
+  # An acronym, never the identifier (a sub-property of skos:notation in ORG).
+  OPTIONAL { ?node skos:notation ?acronym FILTER NOT EXISTS { ?node org:identifier ?acronym } }
   OPTIONAL { ?node org:identifier ?identifier }
   OPTIONAL {
     ?node a ?class .

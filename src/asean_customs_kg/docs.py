@@ -342,6 +342,7 @@ def ontology_page(root: resources.RootLike = None) -> Page:
         ("Object properties", "object-properties", {OWL.ObjectProperty}),
         ("Datatype properties", "datatype-properties", {OWL.DatatypeProperty}),
         ("Annotation properties", "annotation-properties", {OWL.AnnotationProperty}),
+        ("Datatypes", "datatypes", {RDFS.Datatype}),
     ]
     characteristics = [
         OWL.FunctionalProperty,
