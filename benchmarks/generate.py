@@ -4,12 +4,13 @@ The graph is made of *communities*: each one is a customs community built like A
 ``data/`` (a directors-general meeting, a coordinating committee, working groups and sub-working
 groups in a reporting tree with a qualified ``ack:ReportingLine`` per line; the establishments and
 numbered meetings that created them; a series of five-year plans with their periods and
-endorsements; dialogue partnerships with partner administrations and their cooperation activities;
-a business council; member states with their customs administrations, ministries and
-memberships; initiatives with their legal instruments; controlled terms; and a source document
-with numbered passages that every resource cites with ``dct:source``). Communities are added until
-the graph holds at least the requested number of triples, so a graph of 10^6 triples is about a
-thousand communities side by side: the way the model grows when other regional bodies reuse it.
+endorsements; dialogue partnerships with partner states, their administrations and their
+cooperation activities; a business council; member states (agents, each with its territory) with
+their customs administrations, ministries and memberships; initiatives with their legal
+instruments; controlled terms; and a source document with numbered passages that every resource
+cites with ``dct:source``). Communities are added until the graph holds at least the requested
+number of triples, so a graph of 10^6 triples is about a thousand communities side by side: the
+way the model grows when other regional bodies reuse it.
 
 Every name is synthetic ("Synthetic Customs Community 12", ``https://example.org/...`` pages): no
 fact is invented about a real body. Identifiers and acronyms are unique across the whole graph,
