@@ -239,13 +239,15 @@ _MINISTRIES = """
 @prefix dct: <http://purl.org/dc/terms/> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix place: <https://w3id.org/asean-customs-kg/id/place/> .
+@prefix state: <https://w3id.org/asean-customs-kg/id/state/> .
 @prefix ovw: <https://w3id.org/asean-customs-kg/id/source/asean-customs-overview/> .
 @prefix ex: <https://w3id.org/asean-customs-kg/id/test/> .
-ex:m1 a ack:Ministry ; skos:prefLabel "Ministry of Testing"@en ; org:identifier "test-m1" ;
-    dct:spatial place:indonesia ; dct:source ovw:p1 .
-ex:m2 a ack:Ministry ; skos:prefLabel "Ministry of Testing"@en ; org:identifier "test-m2" ;
-    dct:spatial place:{country} ; dct:source ovw:p1 .
+ex:m1 a ack:Ministry ; skos:prefLabel "Ministry of Testing"@en ;
+    org:identifier "test-m1"^^ack:Slug ;
+    ack:ofState state:indonesia ; dct:source ovw:p1 .
+ex:m2 a ack:Ministry ; skos:prefLabel "Ministry of Testing"@en ;
+    org:identifier "test-m2"^^ack:Slug ;
+    ack:ofState state:{country} ; dct:source ovw:p1 .
 """
 
 
