@@ -84,6 +84,7 @@ def test_json_has_every_field() -> None:
         "property": "dct:date",
         "value": '"2005-01-01"',
         "message": "The date falls on 1 January",
+        "details": [],
     }
 
 

@@ -143,7 +143,14 @@ def test_same_findings_on_graphs_broken_on_purpose(tmp_path: Path) -> None:
     ):
         assert expected in rules, expected
     values = {f.value for f in ours if f.rule.endswith("SourcePassageShape (sh:minInclusive)")}
-    assert values == {'"0"', '"2020-01-01"', '"true"', '"x"', '"abc"'}
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert values == {
+        f'"0"^^<{xsd}integer>',
+        f'"2020-01-01"^^<{xsd}date>',
+        f'"true"^^<{xsd}boolean>',
+        '"x"',
+        f'"abc"^^<{xsd}integer>',
+    }
     assert ours == reference
 
 

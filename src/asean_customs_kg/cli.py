@@ -436,7 +436,8 @@ def validate_command(
     them), validates those files together with the project's ontology, shapes and data, so a
     new file may refer to what the project already describes. Every problem names the file and
     line of the statement at fault. Exits 0 when valid, 1 when invalid (warnings only
-    with --strict), 2 on a usage or environment error. The summary names the project read.
+    with --strict), 2 on a usage or environment error or on shapes that cannot be used (a
+    SHACL-SPARQL query SHACL forbids). The summary names the project read.
 
     \b
     Examples:

@@ -6,6 +6,8 @@ that the ``ackg`` command returns for it, so the CLI maps errors to exit codes i
 * 1 -- :class:`DataError`: the data is invalid (syntax, shapes, logic, checks).
 * 2 -- :class:`UsageError`: the request is wrong (unknown query, bad parameter or option).
 * 2 -- :class:`EnvError`: the environment is wrong (unreachable endpoint, missing binary, I/O).
+* 2 -- :class:`ShapesError`: the SHACL shapes are wrong (a query SHACL forbids, a shape the
+  validator cannot read), so the data could not be judged.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["AckgError", "DataError", "EnvError", "UsageError"]
+__all__ = ["AckgError", "DataError", "EnvError", "ShapesError", "UsageError"]
 
 
 def _one_line(text: str) -> str:
@@ -84,6 +86,14 @@ class UsageError(AckgError):
 class EnvError(AckgError):
     """A problem outside the data and the request: an unreachable endpoint, a missing binary,
     an unreadable file or another I/O failure."""
+
+    exit_code = 2
+
+
+class ShapesError(UsageError):
+    """Shapes that cannot be used to validate: a SHACL-SPARQL query SHACL forbids (``MINUS``,
+    ``VALUES``, ``SERVICE``...), a feature the validator refuses rather than skip, or a shape
+    pySHACL cannot load. The message names the shape and the rule."""
 
     exit_code = 2
 

@@ -40,6 +40,12 @@ def _unreadable(path: Path, error: OSError) -> EnvError:
 
 def _from_oxigraph(path: Path, error: SyntaxError) -> DataError:
     message = _OXIGRAPH_POSITION.sub("", error.msg or str(error))
+    if message.startswith("No scheme found in an absolute IRI"):
+        # An IRI such as <thing>: relative, and the file declares no @base to resolve it.
+        message = (
+            "a relative IRI needs a base: write the IRI in full, or declare @base "
+            "(or BASE) before it in the file"
+        )
     return DataError(f"Turtle syntax error: {message}", path, error.lineno, error.offset)
 
 

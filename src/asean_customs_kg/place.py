@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Placer", "graph_name"]
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 def graph_name(path: Path) -> Any:
     """The named graph of the validation store that holds ``path``'s statements."""
@@ -72,8 +74,25 @@ def _matches(term: Any, value: str) -> bool:
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}" == value
     if isinstance(term, pyoxigraph.Literal):
-        return f'"{term.value}"' == value
+        return f'"{term.value}"' == value or _literal_text(term) == value
     return False
+
+
+def _literal_text(term: Any) -> str:
+    """A literal as a SHACL finding writes its value: in N-Triples form, a plain string
+    without its datatype (see :func:`.shacl_results.term_text`)."""
+    text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype.value != _XSD_STRING:
+        return f'"{text}"^^<{term.datatype.value}>'
+    return f'"{text}"'
+
+
+def _is_path(predicate: str | None) -> bool:
+    """Whether a finding's property is a SHACL path other than one IRI (``^<p>``, ``(<a> /
+    <b>)``...), written in SPARQL: it names no statement."""
+    return predicate is not None and predicate.startswith(("<", "(", "^"))
 
 
 class Placer:
@@ -145,7 +164,7 @@ class Placer:
 
         if finding.focus:
             focus = _node(finding.focus)
-            if finding.predicate is not None:
+            if finding.predicate is not None and not _is_path(finding.predicate):
                 predicate = pyoxigraph.NamedNode(finding.predicate)
                 quads = list(self._quads(focus, predicate, None))
                 if finding.value is not None:
@@ -154,7 +173,11 @@ class Placer:
                 places = self._statement_places(iter(quads))
                 if places:
                     return places
-            elif finding.value is not None and not finding.value.startswith('"'):
+            elif (
+                finding.value is not None
+                and not finding.value.startswith('"')
+                and not _is_path(finding.predicate)
+            ):
                 quads = list(self._quads(focus, None, _node(finding.value)))
                 places = self._statement_places(iter(quads))
                 if places:
@@ -178,6 +201,12 @@ class Placer:
                 return [place]
         return []
 
+    def _property(self, predicate: str | None) -> str | None:
+        """A property's IRI shortened, or a path with the IRIs in it shortened."""
+        if predicate is not None and _is_path(predicate):
+            return self.short.message(predicate)
+        return self.short.value(predicate)
+
     def place(self, finding: Finding) -> list[Problem]:
         """The finding as problems: one per place (see the module doc), or one without a
         place when none is found."""
@@ -192,8 +221,9 @@ class Placer:
                 line=location.line if location else None,
                 column=location.column if location else None,
                 focus=self.short.value(finding.focus),
-                predicate=self.short.value(finding.predicate),
+                predicate=self._property(finding.predicate),
                 value=self.short.message(finding.value) if finding.value else None,
+                details=tuple(self.short.message(line) for line in finding.details),
             )
             for location in places
         ]

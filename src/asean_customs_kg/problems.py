@@ -18,8 +18,9 @@ __all__ = ["STAGES", "Finding", "Problem", "Severity", "Stage"]
 Stage: TypeAlias = Literal["syntax", "shacl", "logic", "check"]
 STAGES: tuple[Stage, ...] = ("syntax", "shacl", "logic", "check")
 
-#: An error fails validation; a warning fails it only with ``--strict``.
-Severity: TypeAlias = Literal["error", "warning"]
+#: An error fails validation; a warning fails it only with ``--strict``; an info (SHACL's
+#: ``sh:Info``) never does.
+Severity: TypeAlias = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class Finding:
     are other IRIs the problem involves (another body sharing a label, the other end of a cycle),
     used to place it when the focus itself is described nowhere. ``rule`` names what found it: a
     SHACL shape, a check, an OWL RL rule. ``message`` is plain language, with IRIs written in full
-    (the report shortens them).
+    (the report shortens them). ``details`` are the nested results of a SHACL result
+    (``sh:detail``), one line each, kept under the finding rather than reported on their own.
     """
 
     stage: Stage
@@ -41,6 +43,7 @@ class Finding:
     predicate: str | None = None
     value: str | None = None
     related: tuple[str, ...] = field(default=())
+    details: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Problem:
     focus: str | None = None
     predicate: str | None = None
     value: str | None = None
+    details: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str, str]:

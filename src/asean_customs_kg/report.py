@@ -9,7 +9,9 @@
 * ``github`` -- GitHub Actions workflow commands (``::error file=...,line=...::message``) that
   annotate the pull request's diff at the offending lines; then the summary line.
 
-Warnings are reported in every format and count as failures only with ``strict``.
+Warnings are reported in every format and count as failures only with ``strict``; infos
+(SHACL's ``sh:Info``) are reported and never fail. The nested results of a SHACL result
+(``sh:detail``) are shown under it: indented lines in ``text``, ``details`` in ``json``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def summary(report: Report, strict: bool = False) -> str:
     """One line: valid or not, how many errors and warnings, in how many files."""
     files = len({p.path for p in report.problems if p.path is not None})
     counts = f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
+    if report.infos:
+        counts += f", {_plural(len(report.infos), 'info')}"
     checked = f"{_plural(len(report.files), 'data file')} checked ({', '.join(report.stages_run)})"
     if report.valid(strict):
         verdict = "valid" if not report.warnings else "valid, with warnings"
@@ -95,6 +99,9 @@ def _text(report: Report, strict: bool) -> str:
             f"  {where:>7}  {problem.severity:<7}  [{problem.stage}: {problem.rule}]  "
             f"{problem.message}{_details(problem)}"
         )
+        lines.extend(
+            f"           detail: {line}" for d in problem.details for line in d.split("\n")
+        )
     if lines:
         lines.append("")
     lines.append(summary(report, strict))
@@ -113,6 +120,7 @@ def _record(problem: Problem) -> dict[str, object]:
         "property": problem.predicate,
         "value": problem.value,
         "message": problem.message,
+        "details": list(problem.details),
     }
 
 
@@ -156,14 +164,14 @@ def _junit(report: Report, strict: bool) -> str:
             text = f"{place}:{problem.line or 0}:{problem.column or 0}: {problem.message}"
             text += _details(problem)
             cases += 1
-            if problem.severity == "error" or strict:
+            if problem.severity == "error" or (strict and problem.severity == "warning"):
                 failure = ElementTree.SubElement(
                     case, "failure", message=problem.message, type=problem.severity
                 )
                 failure.text = text
                 failed += 1
             else:
-                ElementTree.SubElement(case, "system-out").text = f"warning: {text}"
+                ElementTree.SubElement(case, "system-out").text = f"{problem.severity}: {text}"
         suite.set("tests", str(cases))
         suite.set("failures", str(failed))
         suite.set("errors", "0")
@@ -189,6 +197,7 @@ def _github(report: Report, strict: bool) -> str:
     lines: list[str] = []
     for problem in report.problems:
         command = "error" if problem.severity == "error" or strict else "warning"
+        command = "notice" if problem.severity == "info" else command
         properties = []
         if problem.path is not None:
             properties.append(f"file={_escape_property(_display(problem.path))}")

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .errors import ShapesError
 from .problems import Finding, Severity
 
 if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = ["shacl_findings"]
+    from .shacl_results import ShaclResult
+
+__all__ = ["shacl_findings", "shacl_results"]
 
 _SH = "http://www.w3.org/ns/shacl#"
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _shape_name(shapes: rdflib.Graph, shape: Node | None) -> str:
@@ -48,69 +47,43 @@ def _shape_name(shapes: rdflib.Graph, shape: Node | None) -> str:
 
 
 def _severity(value: Node | None) -> Severity:
-    return "error" if value is None or str(value) == _SH + "Violation" else "warning"
+    from .shacl_results import severity_of
+
+    return "error" if value is None else severity_of(str(value))
 
 
-def _message(report: rdflib.Graph, result: Node) -> str | None:
-    from rdflib import Literal, Namespace
+def shacl_results(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[ShaclResult]:
+    """Validates ``graph`` (ontology plus data) against ``shapes`` with pySHACL; its top-level
+    results, each with its nested ones. Raises :class:`ShapesError` when pySHACL cannot
+    validate (it reports a failure, or cannot load a shape)."""
+    import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import Graph
 
-    sh = Namespace(_SH)
-    messages = [m for m in report.objects(result, sh.resultMessage) if isinstance(m, Literal)]
-    english = [m for m in messages if m.language in (None, "en")]
-    chosen = (english or messages)[:1]
-    return str(chosen[0]) if chosen else None
+    from .shacl_results import results_of_report
+
+    try:
+        _conforms, report, text = pyshacl.validate(
+            graph,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+            do_owl_imports=False,
+        )
+    except (ReportableRuntimeError, NotImplementedError) as error:
+        reason = getattr(error, "message", None) or str(error)
+        raise ShapesError(f"pySHACL cannot validate with these shapes: {reason}") from error
+    except Exception as error:  # pySHACL raises plain exceptions for some bad shapes
+        raise ShapesError(f"pySHACL cannot validate with these shapes: {error}") from error
+    if not isinstance(report, Graph):
+        reason = getattr(report, "message", None) or text or str(report)
+        raise ShapesError(f"pySHACL cannot validate with these shapes: {reason}")
+    return results_of_report(report)
 
 
 def shacl_findings(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
     """Validates ``graph`` (ontology plus data) against ``shapes``; one finding per result."""
-    import pyshacl
-    from rdflib import Literal, Namespace, URIRef
+    from .shacl_results import to_finding
 
-    sh = Namespace(_SH)
-    _conforms, report, _text = pyshacl.validate(
-        graph,
-        shacl_graph=shapes,
-        inference="none",
-        allow_warnings=True,
-        allow_infos=True,
-    )
-    findings: list[Finding] = []
-    for result in set(report.subjects(sh.resultSeverity, None)):
-        focus = report.value(result, sh.focusNode)
-        path = report.value(result, sh.resultPath)
-        value = report.value(result, sh.value)
-        component = report.value(result, sh.sourceConstraintComponent)
-        shape = _shape_name(shapes, report.value(result, sh.sourceShape))
-        kind = _local(str(component)).removesuffix("ConstraintComponent") if component else ""
-        name = kind.lower() if kind.isupper() else kind[:1].lower() + kind[1:]
-        rule = f"{shape} (sh:{name})" if kind else shape
-        path_text = str(path) if isinstance(path, URIRef) else None
-        message = _message(report, result) or (
-            f"The constraint sh:{kind} of {shape} is not met"
-            + (f" on {path_text}" if path_text else "")
-            + "."
-        )
-        findings.append(
-            Finding(
-                "shacl",
-                _severity(report.value(result, sh.resultSeverity)),
-                rule,
-                message,
-                focus=None if focus is None else _node_id(focus),
-                predicate=path_text,
-                value=None if value is None or value == focus else _value_text(value, Literal),
-            )
-        )
-    return findings
-
-
-def _node_id(node: Node) -> str:
-    from rdflib import BNode
-
-    return f"_:{node}" if isinstance(node, BNode) else str(node)
-
-
-def _value_text(value: Node, literal: type) -> str:
-    if isinstance(value, literal):
-        return f'"{value}"'
-    return _node_id(value)
+    return [to_finding(result, shapes) for result in shacl_results(graph, shapes)]

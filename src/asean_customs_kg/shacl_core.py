@@ -61,11 +61,11 @@ fully compiled stays in the residual, and pySHACL runs whenever the residual hol
 statement besides prefix declarations, so a shape is never skipped.
 
 ``sh:pattern`` compiles only when made of what Python's ``re`` and Oxigraph's engine read alike
-(see :func:`_plain_pattern`: no ``\\w``, ``\\s``, ``\\b``, ``\\d``, look-around, back-reference,
-inline flag, POSIX class...; ``$`` only at the end, where Python also matches before a final
-newline, which the query reproduces) and when both compile it. A class with a blank-node
-sub-class is followed by ``rdf:type/rdfs:subClassOf*`` rather than by a list of IRIs.
-``sh:minLength 0`` passes every value, a blank node included, as in pySHACL.
+(see :func:`.shacl_reading._plain_pattern`: no ``\\w``, ``\\s``, ``\\b``, ``\\d``,
+look-around, back-reference, inline flag, POSIX class...; ``$`` only at the end, where Python
+also matches before a final newline, which the query reproduces) and when both compile it. A
+class with a blank-node sub-class is followed by ``rdf:type/rdfs:subClassOf*`` rather than by a
+list of IRIs. ``sh:minLength 0`` passes every value, a blank node included, as in pySHACL.
 
 rdflib is imported inside the functions.
 """
@@ -76,9 +76,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
-import pyoxigraph
-
 from .problems import Severity
+from .shacl_reading import (
+    _count,
+    _custom_parameters,
+    _deactivated,
+    _iri,
+    _items,
+    _message,
+    _messages,
+    _only,
+    _plain_pattern,
+    _probe_pattern,
+    _severity,
+    _sh,
+    _sh_predicates,
+    _Unsupported,
+)
+from .shacl_results import severity_of
 
 if TYPE_CHECKING:
     import rdflib
@@ -126,7 +141,7 @@ _NODE_KINDS = {
     "BlankNodeOrLiteral": "!isIRI({x})",
     "IRIOrLiteral": "!isBlank({x})",
 }
-_TARGETS = ("targetClass", "targetSubjectsOf")
+_TARGETS = ("targetClass", "targetSubjectsOf", "targetNode", "targetObjectsOf")
 _ANY_TARGET = ("targetClass", "targetSubjectsOf", "targetNode", "targetObjectsOf", "target")
 _ABOUT = ("name", "description", "order", "group", "defaultValue", "message", "severity")
 _VALUE_PARAMS = (
@@ -140,10 +155,6 @@ _VALUE_PARAMS = (
     "minInclusive",
     "or",
 )
-
-
-class _Unsupported(Exception):
-    """A shape, or a part of it, that is left to pySHACL."""
 
 
 # --- what a shape says, compiled ---
@@ -191,6 +202,8 @@ class _Focus:
 
     classes: tuple[str, ...]
     subjects_of: tuple[str, ...]
+    nodes: tuple[str, ...] = ()
+    objects_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +218,9 @@ class CoreConstraint:
     kind: str  # "min", "max" or "test"
     count: int = 0
     test: _Test | None = None
+    shape: object = None  # the shape's node in the shapes graph
+    level: str = _SH + "Violation"  # the IRI of its severity
+    messages: tuple[object, ...] = ()  # its sh:message literals
 
 
 @dataclass
@@ -214,82 +230,7 @@ class CompiledShapes:
     constraints: list[CoreConstraint]
     residual: rdflib.Graph
     has_residual_shapes: bool = field(default=False)
-
-
-def _sh(name: str) -> rdflib.URIRef:
-    from rdflib import URIRef
-
-    return URIRef(_SH + name)
-
-
-def _sh_predicates(shapes: rdflib.Graph, node: Node) -> set[str]:
-    return {
-        str(p).removeprefix(_SH) for p in shapes.predicates(node, None) if str(p).startswith(_SH)
-    }
-
-
-def _only(shapes: rdflib.Graph, node: Node, name: str) -> Node | None:
-    values = list(shapes.objects(node, _sh(name)))
-    if len(values) > 1:
-        raise _Unsupported(f"several sh:{name}")
-    return values[0] if values else None
-
-
-def _count(shapes: rdflib.Graph, node: Node, name: str) -> int | None:
-    from rdflib import Literal
-
-    value = _only(shapes, node, name)
-    if value is None:
-        return None
-    if (
-        not isinstance(value, Literal)
-        or str(value.datatype) not in _INTEGERS
-        or not isinstance(value.value, int)
-        or value.value < 0
-    ):
-        raise _Unsupported(f"sh:{name} is not a non-negative integer")
-    return int(value.value)
-
-
-def _deactivated(shapes: rdflib.Graph, node: Node) -> bool:
-    from rdflib import Literal
-
-    value = _only(shapes, node, "deactivated")
-    if value is None:
-        return False
-    if not isinstance(value, Literal) or str(value.datatype) != _XSD + "boolean":
-        raise _Unsupported("sh:deactivated is not a boolean")
-    return bool(value.value)
-
-
-def _severity(shapes: rdflib.Graph, node: Node) -> Severity:
-    from rdflib import URIRef
-
-    value = _only(shapes, node, "severity")
-    if value is not None and not isinstance(value, URIRef):
-        raise _Unsupported("sh:severity is not an IRI")
-    return "error" if value is None or str(value) == _SH + "Violation" else "warning"
-
-
-def _message(shapes: rdflib.Graph, node: Node) -> str:
-    from rdflib import Literal
-
-    messages = sorted(
-        (m for m in shapes.objects(node, _sh("message")) if isinstance(m, Literal)), key=str
-    )
-    english = [m for m in messages if m.language in (None, "en")]
-    chosen = english or messages
-    if not chosen:
-        raise _Unsupported("no sh:message: pySHACL writes its own")
-    return str(chosen[0])
-
-
-def _iri(value: Node | None) -> str:
-    from rdflib import URIRef
-
-    if not isinstance(value, URIRef) or any(c in str(value) for c in '<>"{}|^`\\ '):
-        raise _Unsupported("not an IRI")
-    return str(value)
+    shapes: rdflib.Graph | None = None  # the graph compiled
 
 
 def _path(shapes: rdflib.Graph, node: Node) -> _Path:
@@ -303,23 +244,6 @@ def _path(shapes: rdflib.Graph, node: Node) -> _Path:
             raise _Unsupported("a complex path")
         return _Path(_iri(shapes.value(value, _sh("inversePath"))), inverse=True)
     return _Path(_iri(value))
-
-
-def _items(shapes: rdflib.Graph, head: Node) -> list[Node]:
-    from rdflib import RDF
-
-    items: list[Node] = []
-    seen: set[Node] = set()
-    while str(head) != str(RDF.nil):
-        if head in seen or len(list(shapes.objects(head, RDF.first))) != 1:
-            raise _Unsupported("not a well-formed list")
-        seen.add(head)
-        items.append(shapes.value(head, RDF.first))  # type: ignore[arg-type]
-        rest = list(shapes.objects(head, RDF.rest))
-        if len(rest) != 1:
-            raise _Unsupported("not a well-formed list")
-        head = rest[0]
-    return items
 
 
 def _tests(shapes: rdflib.Graph, node: Node, depth: int = 0) -> list[_Test]:
@@ -376,65 +300,6 @@ def _tests(shapes: rdflib.Graph, node: Node, depth: int = 0) -> list[_Test]:
         members = tuple(_member(shapes, item, depth + 1) for item in _items(shapes, head))
         tests.append(_Test("or", members))
     return tests
-
-
-def _plain_pattern(pattern: str) -> tuple[str, bool]:
-    """``pattern`` if it is made only of what Python's ``re`` (pySHACL) and Oxigraph's regular
-    expressions read alike, with whether it ends in ``$``; raises :class:`_Unsupported`
-    otherwise.
-
-    Allowed: characters that are not special, ``\\`` before a character that is neither a letter
-    nor a digit, ``\\n \\r \\t``, ``.``, ``^``, ``|``, groups ``( )`` and ``(?: )``, the
-    quantifiers ``* + ?`` and ``{n}``, ``{n,}``, ``{n,m}`` (each maybe lazy), and character classes
-    of such characters and ranges, maybe negated. ``$`` only as the last character: before a
-    final newline Python's ``$`` also matches, which ``shacl_run._Renderer.passes`` reproduces by
-    trying the value without it. Anything else (``\\w``, ``\\s``, ``\\b``, ``\\d``, look-around,
-    back-references, inline flags, ``[[:alpha:]]``, class set operations...) is left to pySHACL.
-    """
-    import re
-
-    token = re.compile(
-        r"""\\[^A-Za-z0-9]|\\[nrt]|[^\\\[\]{}()*+?.^$|]|[.^|)*+?]|\((?:\?:)?|\{[0-9]+(?:,[0-9]*)?\}"""
-        r"""|\[\^?(?:\\[^A-Za-z0-9]|\\[nrt]|[^\\\[\]^&~-]|-(?!-))+\]"""
-    )
-    body, ends = (
-        (pattern[:-1], True)
-        if pattern.endswith("$") and not _escaped(pattern)
-        else (
-            pattern,
-            False,
-        )
-    )
-    position, previous = 0, "("
-    while position < len(body):
-        found = token.match(body, position)
-        # A quantifier right after "(" would make "(?=", "(?i)"...: not allowed.
-        if found is None or (previous == "(" and found.group()[0] in "*+?{"):
-            raise _Unsupported("a regular expression Python and Oxigraph may read differently")
-        position, previous = found.end(), found.group()
-    return pattern, ends
-
-
-def _escaped(pattern: str) -> bool:
-    """Whether the last character of ``pattern`` follows an odd number of backslashes."""
-    body = pattern[:-1]
-    return (len(body) - len(body.rstrip("\\"))) % 2 == 1
-
-
-def _probe_pattern(pattern: str, flags: str) -> None:
-    """Raises :class:`_Unsupported` unless both Python and Oxigraph compile ``pattern``."""
-    import re
-
-    try:
-        re.compile(pattern, (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0))
-    except re.error as error:
-        raise _Unsupported("a regular expression Python cannot read") from error
-    probe = pyoxigraph.Store().query(
-        f'SELECT (REGEX("", {_string(pattern)}, {_string(flags)}) AS ?ok) {{}}'
-    )
-    assert isinstance(probe, pyoxigraph.QuerySolutions)
-    if next(iter(probe))["ok"] is None:
-        raise _Unsupported("a regular expression Oxigraph cannot read")
 
 
 def _member(shapes: rdflib.Graph, node: Node, depth: int) -> _Member:
@@ -495,10 +360,17 @@ def _focus(shapes: rdflib.Graph, shape: Node) -> _Focus:
         raise _Unsupported("another kind of target")
     classes = [_iri(c) for c in shapes.objects(shape, _sh("targetClass"))]
     subjects = [_iri(p) for p in shapes.objects(shape, _sh("targetSubjectsOf"))]
+    nodes = [_iri(n) for n in shapes.objects(shape, _sh("targetNode"))]
+    objects = [_iri(p) for p in shapes.objects(shape, _sh("targetObjectsOf"))]
     implicit = _implicit_classes(shapes)
     if any(t in implicit for t in shapes.objects(shape, URIRef(_TYPE))):
         classes.append(_iri(shape))
-    return _Focus(tuple(sorted(set(classes))), tuple(sorted(set(subjects))))
+    return _Focus(
+        tuple(sorted(set(classes))),
+        tuple(sorted(set(subjects))),
+        tuple(sorted(set(nodes))),
+        tuple(sorted(set(objects))),
+    )
 
 
 def _paths(path: _Path | None, tests: Sequence[_Test]) -> set[str]:
@@ -524,13 +396,19 @@ def _property_constraints(
     focus: _Focus,
     rule_shape: str,
     rewritten: frozenset[str] = frozenset(),
+    force: bool = False,
+    targets: bool = False,
 ) -> list[CoreConstraint]:
-    """The constraints of a property shape reached from a node shape (none if deactivated)."""
+    """The constraints of a property shape reached from a node shape, or with ``targets`` of
+    its own (none if deactivated)."""
     from rdflib import URIRef
 
     allowed = {*_ABOUT, *_VALUE_PARAMS, "path", "minCount", "maxCount", "deactivated"}
+    allowed |= set(_ANY_TARGET) if targets else set()
     if _sh_predicates(shapes, shape) - allowed:
         raise _Unsupported("another constraint, a target or a nested shape")
+    if _custom_parameters(shapes, shape):
+        raise _Unsupported("a parameter of a constraint component of the shapes graph")
     if set(shapes.objects(shape, URIRef(_TYPE))) & _implicit_classes(shapes):
         raise _Unsupported("a property shape that is a class")
     path = _path(shapes, shape)
@@ -539,8 +417,8 @@ def _property_constraints(
         raise _Unsupported("values a pyoxigraph store does not keep as written")
     min_count = _count(shapes, shape, "minCount")
     max_count = _count(shapes, shape, "maxCount")
-    severity = _severity(shapes, shape)
-    message = _message(shapes, shape)
+    level = _severity(shapes, shape)
+    messages = _messages(shapes, shape, force)
     if _deactivated(shapes, shape):
         return []
 
@@ -548,7 +426,19 @@ def _property_constraints(
         component: str, kind: str, count: int = 0, test: _Test | None = None
     ) -> CoreConstraint:
         rule = f"{rule_shape} (sh:{component})"
-        return CoreConstraint(focus, rule, severity, message, path, kind, count, test)
+        return CoreConstraint(
+            focus,
+            rule,
+            severity_of(level),
+            _message(messages),
+            path,
+            kind,
+            count,
+            test,
+            shape,
+            level,
+            messages,
+        )
 
     found = [make(t.component, "test", test=t) for t in tests]
     if min_count:
@@ -558,13 +448,17 @@ def _property_constraints(
     return found
 
 
-def compile_shapes(shapes: rdflib.Graph, rewritten: frozenset[str] = frozenset()) -> CompiledShapes:
+def compile_shapes(
+    shapes: rdflib.Graph, rewritten: frozenset[str] = frozenset(), *, force: bool = False
+) -> CompiledShapes:
     """The core constraints of ``shapes`` that compile, and the residual shapes for pySHACL.
 
     ``shapes`` is the shapes graph without the ``sh:sparql`` constraints that
     :func:`.shacl_sparql.split_shapes` took; see the module doc for what compiles.
     ``rewritten`` are the predicates with a literal the store does not keep as written
     (:func:`.shacl_run.rewritten_predicates`): a constraint on their values is left to pySHACL.
+    ``force`` also compiles the shapes without ``sh:message`` (whose results are right, but
+    whose default messages are not pySHACL's texts): the tests measure the compiler with it.
     """
     import rdflib
     from rdflib import BNode
@@ -576,17 +470,29 @@ def compile_shapes(shapes: rdflib.Graph, rewritten: frozenset[str] = frozenset()
     dropped: set[Node] = set()
     node_allowed = {*_ANY_TARGET, *_ABOUT, *_VALUE_PARAMS, "property", "sparql", "deactivated"}
     for shape in sorted(_node_shapes(shapes), key=str):
+        if (shape, _sh("path"), None) in shapes and not _referenced(shapes, shape):
+            # A property shape with targets of its own: compiled whole, or not at all.
+            try:
+                focus = _focus(shapes, shape)
+                name = _shape_name(shapes, shape)
+                constraints.extend(
+                    _property_constraints(shapes, shape, focus, name, rewritten, force, True)
+                )
+            except _Unsupported:
+                continue
+            dropped.add(shape)
+            continue
         try:
-            if (None, None, shape) in shapes or (shape, _sh("path"), None) in shapes:
+            if _referenced(shapes, shape) or (shape, _sh("path"), None) in shapes:
                 raise _Unsupported("a shape that another shape refers to, or a property shape")
-            if _sh_predicates(shapes, shape) - node_allowed:
+            if _sh_predicates(shapes, shape) - node_allowed or _custom_parameters(shapes, shape):
                 raise _Unsupported("another constraint on the focus node")
             focus = _focus(shapes, shape)
             tests = _tests(shapes, shape)
             if _paths(None, tests) & rewritten:
                 raise _Unsupported("values a pyoxigraph store does not keep as written")
-            severity = _severity(shapes, shape)
-            message = _message(shapes, shape) if tests else ""
+            level = _severity(shapes, shape)
+            messages = _messages(shapes, shape, force) if tests else ()
             if _deactivated(shapes, shape):
                 dropped.add(shape)
                 continue
@@ -596,14 +502,28 @@ def compile_shapes(shapes: rdflib.Graph, rewritten: frozenset[str] = frozenset()
         for test in tests:
             rule = f"{name} (sh:{test.component})"
             constraints.append(
-                CoreConstraint(focus, rule, severity, message, None, "test", 0, test)
+                CoreConstraint(
+                    focus,
+                    rule,
+                    severity_of(level),
+                    _message(messages),
+                    None,
+                    "test",
+                    0,
+                    test,
+                    shape,
+                    level,
+                    messages,
+                )
             )
         for param in _VALUE_PARAMS:
             removed.update(shapes.triples((shape, _sh(param), None)))
         for prop in shapes.objects(shape, _sh("property")):
             try:
                 constraints.extend(
-                    _property_constraints(shapes, prop, focus, _shape_name(shapes, prop), rewritten)
+                    _property_constraints(
+                        shapes, prop, focus, _shape_name(shapes, prop), rewritten, force
+                    )
                 )
             except _Unsupported:
                 continue
@@ -634,7 +554,24 @@ def compile_shapes(shapes: rdflib.Graph, rewritten: frozenset[str] = frozenset()
             break
         for orphan in orphans:
             residual.remove((orphan, None, None))
-    return CompiledShapes(constraints, residual, _has_shapes(residual))
+    return CompiledShapes(constraints, residual, _has_shapes(residual), shapes)
+
+
+_REPORT_TERMS = {"sourceShape", "focusNode", "value", "sourceConstraint", "resultPath"}
+
+
+def _referenced(shapes: rdflib.Graph, shape: Node) -> bool:
+    """Whether another shape uses ``shape`` (``sh:node``, ``sh:property``, a list of ``sh:or``
+    members...), so that pySHACL, which checks that one, must see it. A validation report's
+    mention (``sh:sourceShape``) or a data statement (``rdf:type`` of an instance of a shape
+    that is a class) is not a use."""
+    for predicate in shapes.predicates(None, shape):
+        name = str(predicate)
+        if name.startswith(_RDF) and name != _TYPE:
+            return True
+        if name.startswith(_SH) and name.removeprefix(_SH) not in _REPORT_TERMS:
+            return True
+    return False
 
 
 def _has_shapes(residual: rdflib.Graph) -> bool:
@@ -662,14 +599,3 @@ def _is_root(shapes: rdflib.Graph, node: Node) -> bool:
         )
         in shapes
     )
-
-
-# --- running them on pyoxigraph ---
-
-
-def _string(text: str) -> str:
-    """A SPARQL string literal."""
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    return f'"{escaped}"'

@@ -16,6 +16,7 @@ import pyoxigraph
 from .problems import Finding
 from .shacl_core import (
     _NODE_KINDS,
+    _SH,
     _SUBCLASS,
     _TYPE,
     _UNCHECKED_DATATYPES,
@@ -27,14 +28,16 @@ from .shacl_core import (
     _Member,
     _Path,
     _PropertyMember,
-    _string,
     _Test,
 )
+from .shacl_reading import _string
+from .shacl_results import PathExpr, ShaclResult, to_finding
 
 if TYPE_CHECKING:
     import rdflib
+    from rdflib.term import Node
 
-__all__ = ["core_findings", "rewritten_predicates"]
+__all__ = ["core_findings", "core_results", "rewritten_predicates"]
 
 
 class _Renderer:
@@ -212,6 +215,9 @@ def _focus_query(
         f"?this <{_TYPE}>/<{_SUBCLASS}>* <{c}> ." for c in sorted(set(focus.classes) & blank)
     ]
     branches += [f"?this <{p}> [] ." for p in focus.subjects_of]
+    branches += [f"[] <{p}> ?this ." for p in focus.objects_of]
+    if focus.nodes:
+        branches.append("VALUES ?this { " + " ".join(f"<{n}>" for n in focus.nodes) + " }")
     union = " UNION ".join(f"{{ {b} }}" for b in branches)
     return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
@@ -309,15 +315,6 @@ def rewritten_predicates(chunks: Iterable[Sequence[pyoxigraph.Triple]]) -> froze
     return frozenset(t.predicate.value for chunk in chunks for t in chunk if t.object in changed)
 
 
-def _term_text(term: object) -> str:
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, pyoxigraph.Literal):
-        return f'"{term.value}"'
-    assert isinstance(term, pyoxigraph.NamedNode)
-    return term.value
-
-
 def _batch_query(batch: Sequence[CoreConstraint], focus: str, renderer: _Renderer) -> str:
     """One query for several value tests on the same focus nodes and path: each value is read
     once, and ``?ok0``, ``?ok1``... say which tests it passes."""
@@ -336,10 +333,26 @@ def _batch_query(batch: Sequence[CoreConstraint], focus: str, renderer: _Rendere
     )
 
 
-def core_findings(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[Finding]:
+def _to_rdflib(term: object) -> Node:
+    from .shacl_sparql import _to_rdflib as convert
+
+    return convert(term)
+
+
+def _component(name: str) -> str:
+    return f"{_SH}{name[:1].upper()}{name[1:]}ConstraintComponent"
+
+
+def _path_expr(path: _Path | None) -> PathExpr | None:
+    if path is None:
+        return None
+    return ("inverse", path.iri) if path.inverse else path.iri
+
+
+def core_results(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[ShaclResult]:
     """Runs the compiled constraints on ``store`` (ontology plus data, in the union of its
     graphs), each once over all focus nodes (the value tests on the same focus nodes and path
-    share one query); one finding per focus node (count constraints) or per focus and value."""
+    share one query); one result per focus node (count constraints) or per focus and value."""
     constraints = compiled.constraints
     if not constraints:
         return []
@@ -350,7 +363,7 @@ def core_findings(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[Fin
         key = (item.focus, item.path) if item.kind == "test" and item.path else id(item)
         batches.setdefault(key, []).append(item)
     focus_queries: dict[_Focus, str] = {}
-    findings: list[Finding] = []
+    results: list[ShaclResult] = []
     for batch in batches.values():
         first = batch[0]
         focus = focus_queries.get(first.focus)
@@ -364,25 +377,33 @@ def core_findings(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[Fin
         solutions = store.query(query, use_default_graph_as_union=True)
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
         with_value = first.kind == "test" and first.path is not None
-        predicate = first.path.iri if first.path and not first.path.inverse else None
         for row in solutions:
-            # As in shacl.shacl_findings, a value that is the focus node itself is not repeated.
-            value = row["value"] if with_value else None
-            value_text = None if value is None or value == row["this"] else _term_text(value)
+            this = _to_rdflib(row["this"])
+            # A value-type test on the focus node itself has the focus node as its value.
+            value = _to_rdflib(row["value"]) if with_value else None
+            if first.kind == "test" and first.path is None:
+                value = this
             for i, item in enumerate(batch):
                 if len(batch) > 1:
                     ok = row[f"ok{i}"]
                     if isinstance(ok, pyoxigraph.Literal) and ok.value == "true":
                         continue
-                findings.append(
-                    Finding(
-                        "shacl",
-                        item.severity,
-                        item.rule,
-                        item.message,
-                        focus=_term_text(row["this"]),
-                        predicate=predicate,
-                        value=value_text,
+                component = item.test.component if item.test else f"{item.kind}Count"
+                results.append(
+                    ShaclResult(
+                        focus=this,
+                        severity=item.level,
+                        component=_component(component),
+                        shape=item.shape,  # type: ignore[arg-type]
+                        path=_path_expr(item.path),
+                        value=value,
+                        messages=item.messages,  # type: ignore[arg-type]
                     )
                 )
-    return findings
+    return results
+
+
+def core_findings(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[Finding]:
+    """:func:`core_results` as findings."""
+    assert compiled.shapes is not None
+    return [to_finding(r, compiled.shapes) for r in core_results(store, compiled)]

@@ -30,13 +30,22 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph
 
+from . import shacl_queries
+from .errors import ShapesError
 from .problems import Finding
+from .shacl_results import ShaclResult, to_finding
 
 if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = ["SELECT_ONCE", "SparqlConstraint", "sparql_findings", "split_shapes"]
+__all__ = [
+    "SELECT_ONCE",
+    "SparqlConstraint",
+    "sparql_findings",
+    "sparql_results",
+    "split_shapes",
+]
 
 SELECT_ONCE = "https://w3id.org/asean-customs-kg/shapes#selectOnce"
 """A constraint's query for all focus nodes at once, used instead of its ``sh:select``."""
@@ -58,21 +67,6 @@ class SparqlConstraint:
     query: str
     focus_query: str
     messages: tuple[rdflib.Literal, ...]
-
-
-def _prefixes(shapes: rdflib.Graph, constraint: Node) -> str:
-    """``PREFIX`` lines for the constraint's ``sh:prefixes`` declarations (as pySHACL adds them)."""
-    from rdflib import Namespace
-
-    sh = Namespace(_SH)
-    lines: list[str] = []
-    for holder in shapes.objects(constraint, sh.prefixes):
-        for declaration in shapes.objects(holder, sh.declare):
-            prefix = shapes.value(declaration, sh.prefix)
-            namespace = shapes.value(declaration, sh.namespace)
-            if prefix is not None and namespace is not None:
-                lines.append(f"PREFIX {prefix}: <{namespace}>")
-    return "\n".join(sorted(set(lines)))
 
 
 def _focus_query(shapes: rdflib.Graph, shape: Node) -> str | None:
@@ -126,10 +120,14 @@ def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstra
         focus = _focus_query(shapes, shape)
         if focus is None:
             continue
+        prefixes = shacl_queries.prefixes(shapes, constraint)
+        if (constraint, URIRef(SELECT_ONCE), None) not in shapes and not shacl_queries.runs_once(
+            f"{prefixes}\n{select}"
+        ):
+            continue  # $this pre-bound gives other rows: pySHACL evaluates it
         messages = tuple(
             m for m in shapes.objects(constraint, sh.message) if isinstance(m, Literal)
         )
-        prefixes = _prefixes(shapes, constraint)
         taken.append(
             SparqlConstraint(
                 shape, constraint, f"{prefixes}\n{select}", f"{prefixes}\n{focus}", messages
@@ -170,23 +168,15 @@ def _fill(message: str, bound: Iterable[tuple[str, Node]]) -> str:
     return message
 
 
-def _node_id(node: Node) -> str:
-    from rdflib import BNode
-
-    return f"_:{node}" if isinstance(node, BNode) else str(node)
-
-
-def sparql_findings(
+def sparql_results(
     store: pyoxigraph.Store, shapes: rdflib.Graph, constraints: Iterable[SparqlConstraint]
-) -> list[Finding]:
+) -> list[ShaclResult]:
     """Runs each constraint once on ``store`` (ontology plus data, in the union of its graphs);
-    one finding per result."""
-    from rdflib import Literal, Namespace, URIRef
-
-    from .shacl import _severity, _shape_name
+    one result per distinct solution of a focus node."""
+    from rdflib import Literal, Namespace
 
     sh = Namespace(_SH)
-    findings: list[Finding] = []
+    results: list[ShaclResult] = []
     for item in constraints:
         focus_rows = store.query(item.focus_query, use_default_graph_as_union=True)
         assert isinstance(focus_rows, pyoxigraph.QuerySolutions)
@@ -194,16 +184,18 @@ def sparql_findings(
         solutions = store.query(item.query, use_default_graph_as_union=True)
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
         variables = [v.value for v in solutions.variables]
-        severity = _severity(shapes.value(item.shape, sh.severity))
-        shape_name = _shape_name(shapes, item.shape)
-        messages = [
-            *item.messages,
-            *(m for m in shapes.objects(item.shape, sh.message) if isinstance(m, Literal)),
+        severity = shapes.value(item.shape, sh.severity)
+        messages = list(item.messages) or [
+            m for m in shapes.objects(item.shape, sh.message) if isinstance(m, Literal)
         ]
-        english = [m for m in messages if m.language in (None, "en")]
-        chosen = (english or messages)[:1]
         seen: set[tuple[object, ...]] = set()
         for row in solutions:
+            failure = row["failure"] if "failure" in variables else None
+            if isinstance(failure, pyoxigraph.Literal) and failure.value in ("true", "1"):
+                raise ShapesError(
+                    f"{shacl_queries.name(item.shape)}: the sh:select query of "
+                    f"{shacl_queries.name(item.constraint)} reports a failure (?failure is true)"
+                )
             this = row["this"] if "this" in variables else None
             if this is None or this not in focus_nodes:
                 continue
@@ -223,22 +215,25 @@ def sparql_findings(
             filled = [*bound.items(), ("this", focus)]
             filled += [("path", path)] if path is not None else []
             filled.append(("value", value))
-            message = (
-                _fill(str(chosen[0]), filled)
-                if chosen
-                else f"The constraint sh:SPARQL of {shape_name} is not met."
-            )
-            findings.append(
-                Finding(
-                    "shacl",
-                    severity,
-                    f"{shape_name} (sh:sparql)",
-                    message,
-                    focus=_node_id(focus),
-                    predicate=str(path) if isinstance(path, URIRef) else None,
-                    value=None
-                    if value == focus
-                    else (f'"{value}"' if isinstance(value, Literal) else _node_id(value)),
+            results.append(
+                ShaclResult(
+                    focus=focus,
+                    severity=str(severity or _SH + "Violation"),
+                    component=_SH + "SPARQLConstraintComponent",
+                    shape=item.shape,
+                    path=str(path) if path is not None else None,
+                    value=value,
+                    constraint=item.constraint,
+                    messages=tuple(
+                        Literal(_fill(str(m), filled), lang=m.language) for m in messages
+                    ),
                 )
             )
-    return findings
+    return results
+
+
+def sparql_findings(
+    store: pyoxigraph.Store, shapes: rdflib.Graph, constraints: Iterable[SparqlConstraint]
+) -> list[Finding]:
+    """:func:`sparql_results` as findings."""
+    return [to_finding(r, shapes) for r in sparql_results(store, shapes, constraints)]

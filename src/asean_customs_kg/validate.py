@@ -111,6 +111,11 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def infos(self) -> list[Problem]:
+        """Problems of severity ``info`` (SHACL's ``sh:Info``): reported, never failing."""
+        return [p for p in self.problems if p.severity == "info"]
+
     def valid(self, strict: bool = False) -> bool:
         """No error (and, when ``strict``, no warning either)."""
         return not self.errors and not (strict and self.warnings)
@@ -384,21 +389,14 @@ def validate(
     store = _store(triples)
     del shape_triples
     if "shacl" in stages and shapes:
-        from .shacl_core import compile_shapes
-        from .shacl_run import core_findings, rewritten_predicates
-        from .shacl_sparql import sparql_findings, split_shapes
+        from functools import partial
 
-        # The SHACL-SPARQL and core constraints run once over the whole graph on pyoxigraph;
-        # pySHACL checks what neither compiles, if anything (see shacl_sparql, shacl_core),
-        # and the values of a predicate with a literal the store rewrites.
-        core, constraints = split_shapes(shapes_graph)
-        compiled = compile_shapes(core, rewritten_predicates(triples.values()))
-        findings.extend(sparql_findings(store, shapes_graph, constraints))
-        findings.extend(core_findings(store, compiled))
-        if compiled.has_residual_shapes:
-            from .shacl import shacl_findings
+        from .shacl_engine import shacl_stage
 
-            findings.extend(shacl_findings(_to_rdflib(triples), compiled.residual))
+        # pySHACL checks only what does not compile (see shacl_engine).
+        union = partial(_to_rdflib, triples)
+        findings.extend(shacl_stage(store, triples.values(), shapes_graph, union))
+        del union
         run.append("shacl")
     del triples
     if logic is not None:
@@ -414,5 +412,10 @@ def validate(
     # Only now are the files indexed for places and prefixes: a clean graph skips it.
     locator = Locator([*data, *ontology, *shapes])
     placer = Placer(locator, [*data, *ontology], store, Shortener(locator.prefixes()))
-    placed = {problem for finding in findings for problem in placer.place(finding)}
-    return Report(sorted(placed, key=lambda p: p.sort_key), data, run, found)
+    placed = [problem for finding in findings for problem in placer.place(finding)]
+    # Two equal SHACL results are two results (two shapes may say the same); a problem that
+    # two other stages both find is reported once.
+    kept = [p for p in placed if p.stage == "shacl"] + list(
+        dict.fromkeys(p for p in placed if p.stage != "shacl")
+    )
+    return Report(sorted(kept, key=lambda p: p.sort_key), data, run, found)

@@ -1,0 +1,77 @@
+"""The SHACL stage of validation: which engine checks which constraint, and nothing skipped.
+
+:func:`shacl_results` validates the graph held by a pyoxigraph store (ontology plus data, one
+named graph per file, queried as their union) against a shapes graph:
+
+1. every SPARQL query of the shapes is checked first (:func:`.shacl_queries.check_queries`):
+   a query SHACL forbids, one that could reach the network, or one using ``$shapesGraph``
+   stops validation with a :class:`~asean_customs_kg.errors.ShapesError` (exit 2);
+2. the ``sh:sparql`` constraints of node shapes that give the same rows run once over the whole
+   graph (:mod:`.shacl_sparql`);
+3. the core constraints that compile run as SPARQL, each once over all its focus nodes
+   (:mod:`.shacl_core`, :mod:`.shacl_run`);
+4. pySHACL checks the residual: every shape, or part of one, that neither compiled (a
+   constraint component of the shapes graph, pre-binding that a single run cannot give,
+   ``$currentShape``, a complex path, ``sh:node``...).
+
+``force`` also compiles the shapes without ``sh:message`` (whose default texts are not
+pySHACL's); the W3C test suite runs in both modes, so that the compiler itself is measured.
+
+rdflib and pyshacl are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+
+    from .problems import Finding
+    from .shacl_results import ShaclResult
+
+__all__ = ["shacl_results", "shacl_stage"]
+
+
+def shacl_results(
+    store: pyoxigraph.Store,
+    triples: Iterable[Sequence[pyoxigraph.Triple]],
+    shapes: rdflib.Graph,
+    data: Callable[[], rdflib.Graph],
+    *,
+    force: bool = False,
+) -> list[ShaclResult]:
+    """The results of validating the store's graph against ``shapes``; see the module doc.
+
+    ``triples`` are the store's triples, file by file (to find the literals it rewrites);
+    ``data`` builds the same graph as rdflib's, called only when pySHACL has work to do.
+    """
+    from .shacl_core import compile_shapes
+    from .shacl_queries import check_queries
+    from .shacl_run import core_results, rewritten_predicates
+    from .shacl_sparql import sparql_results, split_shapes
+
+    check_queries(shapes)
+    core, constraints = split_shapes(shapes)
+    compiled = compile_shapes(core, rewritten_predicates(triples), force=force)
+    results = sparql_results(store, shapes, constraints)
+    results += core_results(store, compiled)
+    if compiled.has_residual_shapes:
+        from .shacl import shacl_results as pyshacl_results
+
+        results += pyshacl_results(data(), compiled.residual)
+    return results
+
+
+def shacl_stage(
+    store: pyoxigraph.Store,
+    triples: Iterable[Sequence[pyoxigraph.Triple]],
+    shapes: rdflib.Graph,
+    data: Callable[[], rdflib.Graph],
+) -> list[Finding]:
+    """:func:`shacl_results` as findings, one per top-level result."""
+    from .shacl_results import to_finding
+
+    return [to_finding(r, shapes) for r in shacl_results(store, triples, shapes, data)]
