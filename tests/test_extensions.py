@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from asean_customs_kg.cli import main
-from asean_customs_kg.errors import UsageError
-from asean_customs_kg.queries import SavedQuery, list_queries, sparql
+from asean_customs_kg.errors import DataError, UsageError
+from asean_customs_kg.queries import SavedQuery, list_queries, read_query, run_query, sparql
 from asean_customs_kg.sparqltext import check_extensions
 from asean_customs_kg.stores import EndpointBackend
 from recording_server import RecordingServer
@@ -51,6 +51,11 @@ REFUSED = [
     ("SELECT ?s bif:exec('x') WHERE { ?s ?p ?o }", calls("bif:exec")),
     ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY DESC(ex:f(?o))", calls("ex:f")),
     ("SELECT ?o WHERE { ?s ?p ?o } GROUP BY ex:f(?o)", calls("ex:f")),
+    # Virtuoso 7.2 evaluates an expression after LIMIT (it fetched the URL).
+    (
+        'SELECT * WHERE { ?s ?p ?o } LIMIT bif:http_get("http://127.0.0.1:9/")',
+        calls("bif:http_get"),
+    ),
     ("SELECT ?o WHERE { ?s ?p ?o } GROUP BY ?o HAVING (COUNT(*) > ex:f(1))", calls("ex:f")),
     ("ASK { ?s ?p ?o FILTER (?o IN (1, STR(ex:f(2)))) }", calls("ex:f")),
     ("ASK { ?s ?p ?o FILTER NOT EXISTS { ?s ?q ?r FILTER (ex:f(?r)) } }", calls("ex:f")),
@@ -156,3 +161,23 @@ def test_what_only_looks_like_a_call_is_sent(query: str) -> None:
 @pytest.mark.parametrize("query", list_queries(), ids=lambda query: query.name)
 def test_the_saved_queries_use_no_extension(query: SavedQuery) -> None:
     check_extensions(query.text)
+
+
+def test_a_saved_query_with_an_extension_is_a_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "fetch.rq"
+    path.write_text(
+        "#+ summary: Fetches a URL.\n"
+        "SELECT ?x WHERE {\n"
+        '  BIND (bif:http_get("http://127.0.0.1:9/") AS ?x)\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    with RecordingServer() as server:
+        with pytest.raises(DataError) as caught:
+            run_query(read_query(path), backend=EndpointBackend(server.url + "/sparql"))
+        assert server.requests == []
+    assert (caught.value.path, caught.value.line, caught.value.column) == (path, 3, 9)
+    assert caught.value.message == (
+        "the query calls the function bif:http_get, which is neither a SPARQL 1.1 built-in nor "
+        "an XSD cast; a saved query must be portable SPARQL 1.1"
+    )

@@ -46,7 +46,9 @@ from .errors import DataError, EnvError, UsageError
 from .results import Result
 from .sparqltext import (
     BindableTerm,
+    ExtensionRefused,
     bind_values,
+    check_extensions,
     check_read_only,
     prefixes_of,
     query_form,
@@ -613,10 +615,15 @@ def run_query(
     engine = backend if backend is not None else default_backend()
     bindings = bindings_for(query, {**(params or {}), **keyword_params}, engine)
     try:
-        check_read_only(query.text)
+        check_read_only(query.text, allow_extensions=True)
+        check_extensions(query.text, hint="a saved query must be portable SPARQL 1.1")
         return engine.query(query.text, bindings)
     except QuerySyntaxError as error:
         raise DataError(str(error), query.path, error.line, error.column) from error
+    except ExtensionRefused as error:
+        line = query.text.count("\n", 0, error.offset) + 1
+        column = error.offset - query.text.rfind("\n", 0, error.offset)
+        raise DataError(str(error), query.path, line, column) from None
 
 
 def read_sparql_argument(argument: str, stdin: IO[str] | None = None) -> str:

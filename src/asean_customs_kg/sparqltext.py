@@ -27,6 +27,7 @@ from .errors import UsageError
 
 __all__ = [
     "BindableTerm",
+    "ExtensionRefused",
     "Token",
     "bind_values",
     "check_extensions",
@@ -291,6 +292,15 @@ _OPT_IN = (
 )
 
 
+class ExtensionRefused(UsageError):
+    """What :func:`check_extensions` raises: the message, and ``offset``, where in the text
+    the refused function, word or character stands."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
 def _declarations(text: str) -> dict[str, set[str]]:
     """Every IRI that each prefix of ``text`` is declared as (a prefix may be declared twice)."""
     found: dict[str, set[str]] = {}
@@ -328,7 +338,7 @@ def _next_code(text: str, position: int) -> str:
     return ""
 
 
-def check_extensions(text: str) -> None:
+def check_extensions(text: str, *, hint: str = _OPT_IN) -> None:
     """Refuses what is not SPARQL 1.1 in ``text`` before any engine sees it: a call of a
     function that is neither a SPARQL 1.1 built-in nor a cast to an XSD datatype (Virtuoso's
     ``bif:http_get(...)``, ``sql:...``, any ``<iri>(...)`` or ``prefix:name(...)``), a word
@@ -340,8 +350,11 @@ def check_extensions(text: str) -> None:
     ``HAVING``, ``ORDER BY``, ``GROUP BY``, the ``SELECT`` list and any parenthesis inside them;
     in a triple pattern, ``<iri> (`` opens a collection or a path, not a call. In an
     expression, ``<`` after an operand is the less-than operator, even where the text after it
-    would also read as an IRI (``?a<bif:f(?x)&&?b>?c``). Raises :class:`UsageError` naming
-    the first such function, word or character.
+    would also read as an IRI (``?a<bif:f(?x)&&?b>?c``; Virtuoso reads that as an IRI, so
+    refusing it costs nothing). Neither pyoxigraph (no parser of its own exposed) nor rdflib
+    (too slow to import on the query path, and it rejects the vendor syntax it would have to
+    name) can do this. Raises :class:`ExtensionRefused` naming the first such function, word
+    or character, followed by ``hint``.
     """
     declared = _declarations(text)
     # Each open bracket's context: "clause" (outside any group, or a sub-SELECT's clauses),
@@ -381,12 +394,14 @@ def check_extensions(text: str) -> None:
             word = value.upper()
             if word not in _KEYWORDS and word not in _BUILT_INS:
                 if _next_code(text, position) == "(":
-                    raise UsageError(
+                    raise ExtensionRefused(
                         f"the query calls {value}(), which is neither a SPARQL 1.1 built-in "
-                        f"function nor an XSD cast; {_OPT_IN}"
+                        f"function nor an XSD cast; {hint}",
+                        token.start,
                     )
-                raise UsageError(
-                    f"the query uses {value}, which is not a SPARQL 1.1 keyword; {_OPT_IN}"
+                raise ExtensionRefused(
+                    f"the query uses {value}, which is not a SPARQL 1.1 keyword; {hint}",
+                    token.start,
                 )
             if (context == "clause" or word == "SELECT") and word not in _BUILT_INS:
                 clause = word
@@ -397,9 +412,10 @@ def check_extensions(text: str) -> None:
             elif word == "VALUES":
                 values = True
         elif kind == "other" and value not in _PUNCTUATION:
-            raise UsageError(
+            raise ExtensionRefused(
                 f"the query holds {value!r}, which SPARQL 1.1 does not use outside strings, "
-                f"IRIs and comments; {_OPT_IN}"
+                f"IRIs and comments; {hint}",
+                token.start,
             )
         elif value == "(":
             name = previous
@@ -409,9 +425,10 @@ def check_extensions(text: str) -> None:
                 and name.kind in ("iri", "pname")
                 and not _is_cast(name, declared)
             ):
-                raise UsageError(
+                raise ExtensionRefused(
                     f"the query calls the function {name.text}, which is neither a SPARQL 1.1 "
-                    f"built-in nor an XSD cast; {_OPT_IN}"
+                    f"built-in nor an XSD cast; {hint}",
+                    name.start,
                 )
             if values or context == "data":
                 stack.append("data")
