@@ -196,3 +196,19 @@ def test_half_given_credentials_show_no_value(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(UsageError) as caught:
         Credentials.from_environment("http://127.0.0.1:1/query")
     assert PASSWORD not in str(caught.value)
+
+
+@pytest.mark.parametrize("token", [f"{TOKEN}\nX-Injected: 1", f"{TOKEN}€", f"{TOKEN} {TOKEN}"])
+def test_a_token_that_cannot_travel_in_a_header_is_refused_unseen(
+    token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A newline ended in "ValueError: Invalid header value b'Bearer <token>...'".
+    monkeypatch.setenv("ACKG_ENDPOINT_TOKEN", token)
+    with RecordingServer() as server:
+        code, stderr = run("sparql", "ASK {}", "--endpoint", server.url + "/query")
+        assert server.requests == []
+    assert (code, stderr) == (
+        2,
+        "ackg: error: the bearer token from ACKG_ENDPOINT_TOKEN holds white space, a control "
+        "character or a character that is not ASCII; check its value\n",
+    )

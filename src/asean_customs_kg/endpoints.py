@@ -124,7 +124,14 @@ class Credentials:
 
     @classmethod
     def bearer(cls, token: str, source: str) -> Credentials:
-        """A bearer token."""
+        """A bearer token. Raises :class:`UsageError` (without the token) for one that cannot
+        travel in a header: with white space, a control or a non-ASCII character (the HTTP
+        library's own error would quote it)."""
+        if re.search(r"[^\x21-\x7e]", token):
+            raise UsageError(
+                f"the bearer token from {source} holds white space, a control character or a "
+                "character that is not ASCII; check its value"
+            )
         return cls(f"Bearer {token}", source, (token,))
 
     @classmethod
