@@ -88,14 +88,21 @@ _ITEM = re.compile(r"\s+-\s*(.*)")
 # pyoxigraph's query errors read "error at LINE:COLUMN: message" (or a range).
 _ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)", re.DOTALL)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# XSD's lexical forms are written in ASCII digits: [0-9], never \d, which also matches the
+# digits of other scripts (full-width, Arabic-Indic, Thai...) that no engine reads as a number.
 _LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
-    "integer": (re.compile(r"[+-]?\d+"), "an integer such as 3"),
-    "decimal": (re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"), "a decimal number such as 2.5"),
+    "integer": (re.compile(r"[+-]?[0-9]+"), "an integer such as 3"),
+    "decimal": (re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"), "a decimal number such as 2.5"),
     "boolean": (re.compile(r"true|false|1|0"), "true or false"),
-    "date": (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date such as 2015-01-01"),
-    "gYear": (re.compile(r"\d{4}"), "a year such as 2023"),
-    "gYearMonth": (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "a month such as 2019-12"),
+    "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "a date such as 2015-01-01"),
+    "gYear": (re.compile(r"[0-9]{4}"), "a year such as 2023"),
+    "gYearMonth": (re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])"), "a month such as 2019-12"),
 }
+# Code points that no RDF term may hold: lone surrogates (what Python makes of bytes that are
+# not UTF-8 on the command line) and the control characters that XML 1.0, and so xsd:string,
+# excludes (tab, line feed and carriage return are allowed).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _ORG = "http://www.w3.org/ns/org#"
@@ -298,7 +305,7 @@ class SavedQuery:
                 return parameter
         known = ", ".join(p.name for p in self.parameters) or "none"
         raise UsageError(
-            f"query '{self.name}' has no parameter '{name[:40]}'; its parameters: {known}"
+            f"query '{self.name}' has no parameter {name[:40]!r}; its parameters: {known}"
         )
 
 
@@ -429,7 +436,7 @@ def get_query(name: str, root: resources.RootLike = None) -> SavedQuery:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise UsageError(
-        f"unknown query '{name[:60]}'; {hint}run 'ackg queries' to list the saved queries"
+        f"unknown query {name[:60]!r}; {hint}run 'ackg queries' to list the saved queries"
     )
 
 
@@ -541,12 +548,27 @@ def _unknown(backend: Backend, value: str, what: str) -> str:
     )
 
 
-def _value(parameter: Parameter, value: str, backend: Backend, query: SavedQuery) -> BindableTerm:
+def _check_text(parameter: Parameter, value: str) -> None:
+    """Refuses a value that is too long, not UTF-8 text, or holds a control character."""
     if len(value) > MAX_VALUE_LENGTH:
         raise UsageError(
             f"the value of parameter '{parameter.name}' is {len(value)} characters long; "
             f"at most {MAX_VALUE_LENGTH} are accepted"
         )
+    if _SURROGATE.search(value):
+        raise UsageError(
+            f"the value of parameter '{parameter.name}' is not valid UTF-8 text; give it in UTF-8"
+        )
+    control = _CONTROL.search(value)
+    if control is not None:
+        raise UsageError(
+            f"the value of parameter '{parameter.name}' holds the control character "
+            f"U+{ord(control.group()):04X}, which no value may hold"
+        )
+
+
+def _value(parameter: Parameter, value: str, backend: Backend, query: SavedQuery) -> BindableTerm:
+    _check_text(parameter, value)
     if parameter.kind == "iri":
         return resolve_iri(backend, value.strip(), query.prefixes, parameter.name)
     if parameter.kind == "typed" and parameter.datatype is not None:
