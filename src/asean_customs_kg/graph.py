@@ -31,11 +31,27 @@ StrPath: TypeAlias = str | os.PathLike[str]
 
 # pyoxigraph's messages start with the position, which DataError already shows.
 _OXIGRAPH_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
+# pyoxigraph's message when a term overflows its parser's buffer.
+_BUFFER_LIMIT = re.compile(r"buffer maximal size of (\d+)")
 
 
 def _unreadable(path: Path, error: OSError) -> EnvError:
     reason = error.strerror or str(error)
     return EnvError(f"{path}: cannot read the file: {reason}")
+
+
+def _too_large(path: Path, error: MemoryError) -> DataError | EnvError:
+    """pyoxigraph's parser holds one term at a time in a buffer of bounded size (16 MiB in
+    0.5): a longer literal or IRI ends the parse with a MemoryError naming that size. Any
+    other MemoryError is the machine's."""
+    limit = _BUFFER_LIMIT.search(str(error))
+    if limit is None:
+        return EnvError(f"{path}: not enough memory to read the file")
+    return DataError(
+        f"a literal or IRI is longer than {int(limit[1]):,} bytes, the most the Turtle "
+        "parser reads as one term; shorten it or move the text to a file of its own",
+        path,
+    )
 
 
 def _from_oxigraph(path: Path, error: SyntaxError) -> DataError:
@@ -84,6 +100,8 @@ def _parse_oxigraph(path: Path) -> None:
         raise _from_oxigraph(path, error) from error
     except OSError as error:
         raise _unreadable(path, error) from error
+    except MemoryError as error:
+        raise _too_large(path, error) from error
 
 
 def load_rdflib(paths: Iterable[StrPath]) -> rdflib.Graph:
@@ -119,6 +137,8 @@ def load_oxigraph(paths: Iterable[StrPath]) -> pyoxigraph.Store:
             raise _from_oxigraph(path, error) from error
         except OSError as error:
             raise _unreadable(path, error) from error
+        except MemoryError as error:
+            raise _too_large(path, error) from error
     return store
 
 

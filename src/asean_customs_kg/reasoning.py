@@ -56,7 +56,9 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 __all__ = [
+    "FOREIGN_DIGITS_RULE",
     "fast_path_blocker",
+    "foreign_digit_findings",
     "key_findings",
     "logic_findings",
     "nothing_finding",
@@ -479,6 +481,53 @@ def _from_rdflib(graph: rdflib.Graph) -> list[Any]:
     return [pyoxigraph.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
 
 
+_XSD_ASCII_TYPES = frozenset(
+    _XSD + name
+    for name in (
+        *("decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "negativeInteger"),
+        *("positiveInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt"),
+        *("unsignedShort", "unsignedByte", "float", "double", "boolean", "dateTime"),
+        *("dateTimeStamp", "date", "time", "gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay"),
+        *("duration", "yearMonthDuration", "dayTimeDuration", "hexBinary", "base64Binary"),
+    )
+)
+
+
+#: The rule of :func:`foreign_digit_findings`, which is XSD's, whatever path reasons.
+FOREIGN_DIGITS_RULE = "XSD lexical form"
+
+
+def foreign_digit_findings(triples: Iterable[Any]) -> Iterator[Finding]:
+    """Literals of a numeric, boolean, date, time or binary XSD type written with characters
+    outside ASCII, such as a year in full-width digits (U+FF10 to U+FF19) or Thai digits in an
+    ``xsd:integer``: XSD's lexical forms for these types are ASCII only, and no SPARQL engine
+    reads such a literal as a number or a date, but Python's converters (which owlrl uses for
+    dt-not-type) read other scripts' digits. Every such literal is found, whatever its
+    predicate; :func:`logic_findings` drops those that dt-not-type already reports."""
+    import pyoxigraph
+
+    for triple in triples:
+        literal = triple.object
+        if not isinstance(literal, pyoxigraph.Literal) or literal.language is not None:
+            continue
+        datatype = literal.datatype.value
+        if datatype not in _XSD_ASCII_TYPES or literal.value.isascii():
+            continue
+        subject = triple.subject
+        focus = f"_:{subject.value}" if isinstance(subject, pyoxigraph.BlankNode) else subject.value
+        shown = f'"{literal.value}"'
+        yield Finding(
+            "logic",
+            "error",
+            FOREIGN_DIGITS_RULE,
+            f"{focus} has {triple.predicate.value} {shown}, which is not a valid {datatype}: "
+            "XSD writes its values in ASCII characters only (digits 0-9); correct the value.",
+            focus=focus,
+            predicate=triple.predicate.value,
+            value=shown,
+        )
+
+
 def logic_findings(
     source: rdflib.Graph | Iterable[Any], individuals: Iterable[str] = ()
 ) -> list[Finding]:
@@ -494,14 +543,30 @@ def logic_findings(
     from .reasoning_fast import Unsettled, fast_findings
 
     triples = _from_rdflib(source) if isinstance(source, rdflib.Graph) else list(source)
+    foreign = list(foreign_digit_findings(triples))
     if fast_path_blocker(triples) is None:
         kept, held_back = _split(triples)
         try:
-            return fast_findings(kept, triples, held_back)
+            return _with_foreign(fast_findings(kept, triples, held_back), foreign)
         except Unsettled:
             pass  # a chain of owl:sameAs merges deeper than the fast path follows
     if isinstance(source, rdflib.Graph):
-        return owlrl_findings(source, individuals)
+        return _with_foreign(owlrl_findings(source, individuals), foreign)
     from .validate import _to_rdflib
 
-    return owlrl_findings(_to_rdflib({Path("logic"): triples}), individuals)
+    graph = _to_rdflib({Path("logic"): triples})
+    return _with_foreign(owlrl_findings(graph, individuals), foreign)
+
+
+def _with_foreign(findings: list[Finding], foreign: list[Finding]) -> list[Finding]:
+    """``findings`` and the ``foreign`` ones that do not report a literal already reported,
+    by the fast path (the same focus, property and value) or owlrl (its message quotes the
+    literal's text)."""
+    reported = {(f.focus, f.predicate, f.value) for f in findings}
+    messages = " ".join(f.message for f in findings)
+    return findings + [
+        f
+        for f in foreign
+        if (f.focus, f.predicate, f.value) not in reported
+        and f"'{(f.value or '')[1:-1]}'" not in messages
+    ]

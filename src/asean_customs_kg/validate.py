@@ -29,6 +29,7 @@ project's data out. A given file that is one of the project's own is not loaded 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -125,19 +126,28 @@ def _expand(paths: Iterable[StrPath]) -> list[Path]:
     """Files as given; a directory stands for its ``*.ttl`` files (sorted)."""
     files: list[Path] = []
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.glob("*.ttl") if p.is_file())
-            if not found:
-                raise UsageError(f"{raw}: the directory holds no .ttl file; give Turtle files")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        elif not path.exists():
-            raise EnvError(f"{raw}: no such file; give a Turtle file or a directory")
-        else:
-            raise EnvError(f"{raw}: not a regular file; give a Turtle file or a directory")
+        try:
+            files.extend(_expand_one(raw))
+        except OSError as error:  # e.g. a directory on the way that may not be searched
+            raise EnvError(f"{raw}: cannot read: {error.strerror or error}") from error
     return files
+
+
+def _expand_one(raw: StrPath) -> list[Path]:
+    """The files that one given path stands for (see :func:`_expand`)."""
+    path = Path(raw)
+    if path.is_dir():
+        # os.listdir, not glob: glob takes a directory it may not read for an empty one.
+        found = sorted(path / n for n in os.listdir(path) if n.endswith(".ttl"))
+        found = [p for p in found if p.is_file()]
+        if not found:
+            raise UsageError(f"{raw}: the directory holds no .ttl file; give Turtle files")
+        return found
+    if path.is_file():
+        return [path]
+    if not path.exists():
+        raise EnvError(f"{raw}: no such file; give a Turtle file or a directory")
+    raise EnvError(f"{raw}: not a regular file; give a Turtle file or a directory")
 
 
 def validation_files(
@@ -221,7 +231,7 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Probl
     problem for every file that does not."""
     import pyoxigraph
 
-    from .graph import _from_oxigraph, _unreadable
+    from .graph import _from_oxigraph, _too_large, _unreadable
 
     triples: dict[Path, list[Any]] = {}
     problems: list[Problem] = []
@@ -248,6 +258,13 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Probl
             )
         except OSError as failure:
             raise _unreadable(path, failure) from failure
+        except MemoryError as failure:
+            too_large = _too_large(path, failure)
+            if not isinstance(too_large, DataError):
+                raise too_large from failure
+            problems.append(
+                Problem("syntax", "error", "turtle", too_large.message, path=too_large.path)
+            )
     return triples, problems
 
 
@@ -346,6 +363,14 @@ class _Background:
         return list(value)
 
 
+def _quiet_literal_conversions(record: logging.LogRecord) -> bool:
+    """False for rdflib's "Failed to convert Literal lexical form to value" warning (with a
+    traceback), which it logs whenever it makes an ill-typed literal: validation reports
+    each such literal itself (dt-not-type, sh:datatype), so the warning is noise. Every other
+    record passes."""
+    return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
 def validate(
     paths: Sequence[StrPath] | None = None,
     *,
@@ -359,6 +384,9 @@ def validate(
     always runs: the others need the parsed files). Raises :class:`EnvError` for a file that
     cannot be read and :class:`UsageError` for an unknown stage.
     """
+    literal_log = logging.getLogger("rdflib.term")
+    if _quiet_literal_conversions not in literal_log.filters:
+        literal_log.addFilter(_quiet_literal_conversions)
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         raise UsageError(f"unknown stage {unknown[0]!r}; expected one of {', '.join(STAGES)}")
