@@ -17,6 +17,7 @@ Warnings are reported in every format and count as failures only with ``strict``
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias
@@ -140,6 +141,16 @@ def _json(report: Report, strict: bool) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# What XML 1.0 may not hold, even escaped: most C0 control characters, lone surrogates (a file
+# name that is not UTF-8), U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with each character that XML cannot hold written as ``\\xNN``/``\\uNNNN``."""
+    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _junit(report: Report, strict: bool) -> str:
     root = ElementTree.Element("testsuites", name="ackg validate")
     total = failures = 0
@@ -180,6 +191,10 @@ def _junit(report: Report, strict: bool) -> str:
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")
+    for element in root.iter():
+        element.text = _xml_text(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.set(key, _xml_text(value))
     ElementTree.indent(root)
     body = ElementTree.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
