@@ -63,6 +63,7 @@ Exit codes:
   {EXIT_DATA}  the data is invalid (syntax, shapes, logic or a quality check)
   {EXIT_USAGE}  usage or environment error (unknown query, bad parameter,
      unreachable endpoint, missing program, unreadable file)
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
 """
 
 

@@ -75,11 +75,25 @@ def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The console script: exits with the command's exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    fast = fast_query_arguments(args)
-    if fast is not None and all(key.strip() for key, _, _ in (p.partition("=") for p in fast[1])):
-        sys.exit(_run_fast(*fast))
-    from .cli import main as click_main
+    """The console script: exits with the command's exit code (130 within about a second of
+    Ctrl-C, whatever the command is doing: see :mod:`.interrupts`)."""
+    from .interrupts import Watchdog
 
-    click_main.main(args, prog_name="ackg")
+    args = list(sys.argv[1:] if argv is None else argv)
+    watchdog = Watchdog()
+    try:
+        fast = fast_query_arguments(args)
+        if fast is not None and all(
+            key.strip() for key, _, _ in (p.partition("=") for p in fast[1])
+        ):
+            code = _run_fast(*fast)
+        else:
+            from .cli import main as click_main
+
+            code = click_main.run(args, prog_name="ackg", complete_var=None)
+    except KeyboardInterrupt:  # between the commands' own handlers (e.g. while importing)
+        sys.stderr.write("ackg: error: interrupted\n")
+        code = 130
+    finally:
+        watchdog.stand_down()
+    sys.exit(code)

@@ -43,6 +43,7 @@ import pyoxigraph
 
 from . import resources
 from .errors import DataError, EnvError, UsageError
+from .interrupts import run_interruptibly
 from .results import Result
 from .sparqltext import (
     BindableTerm,
@@ -188,9 +189,10 @@ class EmbeddedBackend:
     def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
         """Runs ``sparql`` on the store, with ``bindings`` bound by a VALUES block."""
         text = bind_values(sparql, bindings or {})
+        store = self.store
         try:
-            answer = self.store.query(text)
-            return Result.from_oxigraph(answer)
+            # In a worker thread, so that Ctrl-C stops a long aggregate or sort at once.
+            return run_interruptibly(lambda: Result.from_oxigraph(store.query(text)))
         except SyntaxError as error:
             message = error.msg or str(error)
             line, column = error.lineno, error.offset

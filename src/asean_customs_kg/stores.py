@@ -48,6 +48,7 @@ from . import storedir
 from .endpoints import DEFAULT_TIMEOUT, Credentials, Endpoint
 from .errors import DataError, EnvError, UsageError
 from .export import GRAPHS, QUERY_GRAPHS, Release
+from .interrupts import run_interruptibly
 from .resources import RootLike
 from .results import Result
 from .sparqltext import BindableTerm, bind_values, check_read_only
@@ -435,13 +436,18 @@ class StoreBackend:
         from .queries import QuerySyntaxError
 
         text = bind_values(sparql, bindings or {})
+        store = self.store
         try:
-            answer = self.store.query(
-                text,
-                default_graph=[pyoxigraph.NamedNode(graph) for graph in QUERY_GRAPHS],
-                named_graphs=[pyoxigraph.NamedNode(graph) for graph in GRAPHS],
+            # In a worker thread, so that Ctrl-C stops a long aggregate or sort at once.
+            return run_interruptibly(
+                lambda: Result.from_oxigraph(
+                    store.query(
+                        text,
+                        default_graph=[pyoxigraph.NamedNode(graph) for graph in QUERY_GRAPHS],
+                        named_graphs=[pyoxigraph.NamedNode(graph) for graph in GRAPHS],
+                    )
+                )
             )
-            return Result.from_oxigraph(answer)
         except SyntaxError as error:
             message = re.sub(r"^(?:error|Parser error)[^:]*:\s*", "", error.msg or str(error))
             raise QuerySyntaxError(

@@ -1,0 +1,133 @@
+"""Ctrl-C during work that does not come back to Python for a long time.
+
+Python raises :class:`KeyboardInterrupt` in the main thread only when that thread runs Python
+code. A pyoxigraph query is evaluated in Rust: an aggregate or an ``ORDER BY`` over a large
+join may run for minutes without coming back, and Ctrl-C went unheard until it ended. The
+engine releases the interpreter while it computes, so another thread can listen:
+
+* :func:`run_interruptibly` runs a function in a worker thread and waits for it in a wait
+  that a signal breaks: Ctrl-C raises :class:`KeyboardInterrupt` in the caller at once. The
+  abandoned computation goes on in the worker until it ends (pyoxigraph cannot cancel a
+  query); a process that exits does not wait for it. The embedded and on-disk backends run
+  their queries this way, so the library is interruptible too (in a REPL, a notebook).
+* :class:`Watchdog` is the ``ackg`` command's guarantee for everything else (a long load,
+  the checks of a large validation): it is told of each SIGINT through the signal module's
+  wake-up descriptor, and when the main thread has not ended the command within
+  :data:`GRACE` seconds, it stops the command's child processes, runs the exit handlers
+  (which remove temporary directories) and ends the process with exit code 130.
+
+Both use the low-level ``_thread`` module rather than ``threading``, whose import would cost
+the cold saved-query path more than the thread itself.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+__all__ = ["EXIT_INTERRUPTED", "GRACE", "Watchdog", "run_interruptibly"]
+
+#: The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+#: Seconds the main thread is given to end the command after SIGINT before the watchdog does.
+GRACE = 0.6
+
+_T = TypeVar("_T")
+
+
+def run_interruptibly(function: Callable[[], _T]) -> _T:
+    """``function()``, run in a worker thread while the caller waits for it; Ctrl-C (in the
+    main thread) raises :class:`KeyboardInterrupt` at once instead of when ``function`` ends.
+    What ``function`` raises is raised in the caller."""
+    done = _thread.allocate_lock()
+    done.acquire()
+    outcome: list[tuple[bool, object]] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as error:  # raised again in the caller
+            outcome.append((False, error))
+        finally:
+            done.release()
+
+    _thread.start_new_thread(work, ())
+    done.acquire()  # a signal breaks this wait (POSIX), and its handler raises here
+    succeeded, value = outcome[0]
+    if not succeeded:
+        assert isinstance(value, BaseException)
+        raise value
+    return value  # type: ignore[return-value]
+
+
+class Watchdog:
+    """Ends the process with exit code 130 when the main thread has not ended the command
+    within :data:`GRACE` seconds of a SIGINT (see the module doc).
+
+    Create it at the start of a command, in the main thread, and call :meth:`stand_down` when
+    the command has ended (normally or by handling the interrupt). Outside the main thread it
+    does nothing.
+    """
+
+    def __init__(self, grace: float = GRACE, prog: str = "ackg") -> None:
+        self._grace = grace
+        self._message = f"{prog}: error: interrupted\n".encode()
+        self._active = False
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        try:
+            self._previous = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+        except ValueError:  # not the main thread: signals are not delivered here anyway
+            os.close(self._read)
+            os.close(self._write)
+            return
+        self._active = True
+        self._finished = _thread.allocate_lock()
+        self._finished.acquire()
+        _thread.start_new_thread(self._watch, ())
+
+    def _watch(self) -> None:
+        try:
+            while True:
+                received = os.read(self._read, 512)
+                if not received:  # stand_down closed the pipe
+                    return
+                if signal.SIGINT in received:
+                    break
+        finally:
+            os.close(self._read)
+        if self._finished.acquire(timeout=self._grace):
+            return  # the main thread ended the command itself
+        _end_now(self._message)
+
+    def stand_down(self) -> None:
+        """The command has ended: stop watching."""
+        if not self._active:
+            return
+        self._active = False
+        signal.set_wakeup_fd(self._previous)
+        self._finished.release()
+        os.close(self._write)
+
+
+def _end_now(message: bytes) -> None:
+    """Ends the process at once with exit code 130, after stopping its child processes and
+    running the exit handlers (which remove the temporary files of the child processes)."""
+    try:
+        os.write(2, message)
+        # The message is the one line the user sees: nothing the clean-up says follows it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        if "multiprocessing" in sys.modules:
+            for child in sys.modules["multiprocessing"].active_children():
+                child.terminate()
+        import atexit
+
+        atexit._run_exitfuncs()
+    finally:
+        os._exit(EXIT_INTERRUPTED)

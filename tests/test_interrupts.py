@@ -1,0 +1,126 @@
+"""Ctrl-C: every command exits with code 130 within about a second of SIGINT, even while the
+query engine computes a long aggregate in Rust. Real processes, real signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
+# A count over a three-way cross product: minutes of work on the project's graph.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SORTED = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+#: How long after SIGINT the process must have ended (about a second, on a busy machine).
+DEADLINE = 1.5
+
+
+def _threads(pid: int) -> int:
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except FileNotFoundError:
+        return 0
+
+
+def _interrupt_when_busy(process: subprocess.Popen[bytes], threads: int) -> float:
+    """Waits until the process runs ``threads`` threads (the query's worker among them) and
+    has had time to go deep into the work, sends SIGINT, and returns how long it took to end."""
+    started = time.monotonic()
+    while _threads(process.pid) < threads and time.monotonic() - started < 20:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert process.poll() is None, process.communicate()
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        pytest.fail("the process ignored SIGINT for 10 s")
+    return time.monotonic() - sent
+
+
+def _run_and_interrupt(
+    args: list[str], threads: int = 3, **options: object
+) -> tuple[int, float, bytes]:
+    process = subprocess.Popen(  # type: ignore[call-overload]
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options
+    )
+    took = _interrupt_when_busy(process, threads)
+    _, stderr = process.communicate()
+    return process.returncode, took, stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("query", [ENDLESS, SORTED], ids=["aggregate", "sorted"])
+def test_ctrl_c_stops_a_long_ad_hoc_query(query: str) -> None:
+    code, took, stderr = _run_and_interrupt([*ACKG, "sparql", query])
+    assert code == 130
+    assert stderr.strip() == b"ackg: error: interrupted"
+    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_ctrl_c_stops_a_long_saved_query_on_the_fast_path(tmp_path: Path) -> None:
+    for name in ("ontology", "data", "queries"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "ontology" / "o.ttl").write_text("<urn:o> a <urn:Ontology> .\n")
+    (tmp_path / "data" / "d.ttl").write_text(
+        "".join(f"<urn:s{i}> <urn:p> {i} .\n" for i in range(2000))
+    )
+    (tmp_path / "queries" / "endless.rq").write_text(f"#+ summary: Endless.\n{ENDLESS}\n")
+    environment = {**os.environ, "ACKG_HOME": str(tmp_path)}
+    code, took, stderr = _run_and_interrupt([*ACKG, "query", "endless"], env=environment)
+    assert code == 130
+    assert stderr == b"ackg: error: interrupted\n"
+    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
+
+
+WEDGED = f"""
+import pyoxigraph
+from asean_customs_kg.interrupts import Watchdog
+
+store = pyoxigraph.Store()
+store.extend(
+    pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:s{{i}}"), pyoxigraph.NamedNode("urn:p"),
+                    pyoxigraph.Literal(i))
+    for i in range(2000)
+)
+watchdog = Watchdog()
+print("ready", flush=True)
+store.query({ENDLESS!r})  # in the main thread, which Ctrl-C cannot reach until it ends
+"""
+
+
+def test_the_watchdog_ends_a_command_whose_main_thread_is_wedged() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", WEDGED], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == b"ready\n"
+    time.sleep(0.5)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the process ignored SIGINT for 10 s")
+    took = time.monotonic() - sent
+    assert process.returncode == 130
+    assert process.stderr is not None and process.stderr.read() == b"ackg: error: interrupted\n"
+    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
+
+
+def test_a_command_that_ends_itself_leaves_the_watchdog_quiet() -> None:
+    done = subprocess.run([*ACKG, "query", "reports-to", "-p", "body=CPTFWG"], capture_output=True)
+    assert done.returncode == 0 and done.stderr == b""
+    code = "from asean_customs_kg.interrupts import Watchdog; Watchdog().stand_down(); print('ok')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    assert done.stdout == b"ok\n" and done.stderr == b""
