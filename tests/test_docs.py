@@ -59,7 +59,7 @@ def test_every_saved_query_is_in_the_docs(written: dict[str, str]) -> None:
 
 def test_every_command_is_in_the_docs(written: dict[str, str]) -> None:
     commands = _commands(main)
-    assert {"ackg diagram", "ackg docs"} <= set(commands)
+    assert {"ackg diagram", "ackg diff", "ackg docs"} <= set(commands)
     for command in commands:
         assert (
             f'<h2 id="command-{command.split(" ", 1)[1].replace(" ", "-")}">{command}</h2>'

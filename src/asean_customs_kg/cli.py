@@ -472,6 +472,60 @@ def validate_command(
     return EXIT_OK if report.valid(strict) else EXIT_DATA
 
 
+# --- diff ---
+
+
+@main.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option(
+    "--queries",
+    "with_queries",
+    is_flag=True,
+    help="Also run every saved query on both sides (with its defaults and its example "
+    "parameters) and show the rows each answer gains and loses.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; markdown for a pull request comment or $GITHUB_STEP_SUMMARY; json.",
+)
+def diff_command(old: str | None, new: str | None, with_queries: bool, fmt: str) -> None:
+    """Show what a change means: the statements added and removed between OLD and NEW,
+    grouped by resource and named by their labels, with the sources each resource cites.
+
+    OLD and NEW are each a git revision of the project (main, HEAD~1...), a project
+    directory, or a release file from 'ackg export'. Default: the working tree against
+    HEAD; with OLD alone, OLD against the working tree. Blank nodes are matched by content,
+    so reordering a file or relabelling its blank nodes shows nothing. Exits 0 whatever the
+    difference, 2 for an unknown revision or an unreadable side.
+
+    \b
+    Examples:
+      ackg diff
+      ackg diff main --queries --format markdown >> "$GITHUB_STEP_SUMMARY"
+      ackg diff HEAD~1 HEAD
+      ackg diff old-release.nq dist/asean-customs-kg.nq
+    """
+    from typing import cast
+
+    from .diff import diff_sides, open_side
+    from .diff_report import DiffFormat, format_diff
+
+    project = _root()
+    with open_side(old or "HEAD", project) as before, open_side(new, project) as after:
+        diffs = diff_sides(before, after)
+        queries = None
+        if with_queries:
+            from .diff_queries import diff_queries
+
+            queries = diff_queries(before, after, project)
+    click.echo(format_diff(before, after, diffs, queries, cast(DiffFormat, fmt)), nl=False)
+
+
 # --- export / load ---
 
 _EXPORT_FORMATS = ("trig", "nq", "jsonld", "ttl", "nt")
