@@ -5,6 +5,7 @@ release file)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -178,8 +179,6 @@ def test_outside_a_git_repository_a_revision_is_exit_2(
 ) -> None:
     monkeypatch.delenv("ACKG_HOME", raising=False)
     project = project_repository(tmp_path / "p")
-    import shutil
-
     shutil.rmtree(project / ".git")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     monkeypatch.chdir(project)
@@ -204,3 +203,25 @@ def test_help_names_the_sides_formats_and_exit_codes() -> None:
         "markdown",
     ):
         assert words in text, words
+
+
+def test_a_project_in_a_subdirectory_of_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The revision is read from the repository that holds the project, below its top."""
+    from git_helpers import git
+
+    monkeypatch.delenv("ACKG_HOME", raising=False)
+    top = tmp_path / "top"
+    top.mkdir()
+    project = project_repository(top / "kg")
+    shutil.move(str(project / ".git"), str(top / ".git"))
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "moved into kg/")
+    (project / "data" / "new.ttl").write_text(
+        PREFIXES + "body:ccc org:reportsTo body:swg-acts .\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(project / "data")
+    lines = _diff().splitlines()
+    assert lines[0] == "ackg diff HEAD -> working tree: 1 statement added, 0 removed"
+    assert lines[4] == "    + CCC (body:ccc) reports to SWG-ACTS"

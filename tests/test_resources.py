@@ -145,3 +145,23 @@ def test_light_modules_do_not_import_rdf_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert done.stdout.strip() == ""
+
+
+def test_finding_the_project_costs_a_few_stat_calls_per_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No listing, no reading: at most one check of each marker directory per level."""
+    monkeypatch.delenv(resources.ENV_HOME, raising=False)
+    deep = _project(tmp_path / "p") / "data" / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    calls: list[str] = []
+    real = os.path.isdir
+
+    def counted(path: str | os.PathLike[str]) -> bool:
+        calls.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os.path, "isdir", counted)
+    assert resources.find_root(cwd=deep) == resources.Root(tmp_path / "p", "cwd")
+    levels = 5  # c, b, a, data, p
+    assert len(calls) <= len(resources.MARKER) * levels
