@@ -202,3 +202,26 @@ def test_a_servers_boolean_reads_back_in_its_canonical_form(written: str, canoni
     assert back.solutions == [
         (pyoxigraph.Literal(canonical, datatype=boolean), pyoxigraph.Literal("1", datatype=integer))
     ]
+
+
+def test_a_servers_blank_node_labels_are_made_valid() -> None:
+    # Virtuoso labels blank nodes nodeID://b..., which is not a blank node label.
+    def node(label: str) -> dict[str, str]:
+        return {"type": "bnode", "value": label}
+
+    body = json.dumps(
+        {
+            "head": {"vars": ["a", "b"]},
+            "results": {
+                "bindings": [
+                    {"a": node("nodeID://b10007"), "b": node("nodeID://b10008")},
+                    {"a": node("nodeID://b10008")},
+                ]
+            },
+        }
+    ).encode("utf-8")
+    back = Result.from_response(body, "application/sparql-results+json")
+    (first, second), (third, unbound) = back.solutions
+    assert isinstance(first, pyoxigraph.BlankNode)
+    assert first != second == third
+    assert unbound is None

@@ -197,10 +197,11 @@ def test_the_query_endpoint_of_an_update_endpoint() -> None:
 
 def test_cli_load_then_query_the_endpoint(server: OxigraphServer, release: export.Release) -> None:
     runner = CliRunner()
+    sent = sum(len(list(stores.chunks(triples))) for triples in release.graphs.values())
     loaded = runner.invoke(main, ["load", "--endpoint", server.update_url])
     assert loaded.exit_code == 0, loaded.output
     assert loaded.stdout.splitlines()[-1] == (
-        f"loaded {len(release)} triples into {server.update_url} in 4 chunks; "
+        f"loaded {len(release)} triples into {server.update_url} in {sent} chunks; "
         "the counts were read back and match"
     )
     assert loaded.stderr == ""  # no progress bar when standard error is not a terminal
@@ -247,6 +248,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, code: int, body: bytes, content_type: str = "text/plain") -> None:
         self.send_response(code)
+        if code == 401:  # as HTTP demands of a 401: the scheme the server asks for
+            scheme = "Bearer" if self.path.startswith("/bearer/") else "Basic"
+            self.send_header("WWW-Authenticate", f'{scheme} realm="test"')
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -256,7 +260,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         header = self.headers.get("Authorization")
         Handler.seen.append(header)
-        if self.path.startswith("/auth/") and header not in Handler.expected:
+        if self.path.startswith(("/auth/", "/bearer/")) and header not in Handler.expected:
             self._answer(401, b"Unauthorized")
         elif self.path.startswith("/fail"):
             self._answer(500, f"storage failure; header was {header}\nmore".encode())
@@ -304,6 +308,22 @@ def test_basic_credentials_from_the_environment(fake: str, monkeypatch: pytest.M
     monkeypatch.setenv("ACKG_ENDPOINT_USER", "reader")
     monkeypatch.setenv("ACKG_ENDPOINT_PASSWORD", "right-password")
     assert ask(fake + "/auth/query") is True
+    # The password is sent only when the server asks for it, in the scheme it asks for.
+    assert Handler.seen == [None, "Basic " + base64.b64encode(b"reader:right-password").decode()]
+
+
+def test_a_user_and_password_for_a_server_that_asks_for_a_token(
+    fake: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACKG_ENDPOINT_USER", "reader")
+    monkeypatch.setenv("ACKG_ENDPOINT_PASSWORD", "right-password")
+    with pytest.raises(EnvError) as caught:
+        ask(fake + "/bearer/query")
+    assert str(caught.value) == (
+        f"the SPARQL endpoint {fake}/bearer/query refused access (HTTP 401 Unauthorized); "
+        "check the credentials from ACKG_ENDPOINT_USER/ACKG_ENDPOINT_PASSWORD"
+    )
+    assert Handler.seen == [None]
 
 
 def test_a_bearer_token_from_the_environment(fake: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -603,7 +603,7 @@ def export_command(fmt: str | None, output: str | None) -> None:
     "--chunk-size",
     type=click.IntRange(min=1),
     default=None,
-    help="With --endpoint: triples sent per request (default 5000).",
+    help="With --endpoint: triples sent per request (default 1000).",
 )
 @click.option(
     "--timeout",

@@ -8,8 +8,10 @@ the server rejects a query as invalid). Results are parsed with pyoxigraph into 
 :class:`~asean_customs_kg.results.Result` as the embedded engine's.
 
 Credentials come from the environment, never from an argument: ``ACKG_ENDPOINT_TOKEN`` (sent as
-``Authorization: Bearer``), or ``ACKG_ENDPOINT_USER`` and ``ACKG_ENDPOINT_PASSWORD`` (HTTP Basic),
-or else the user's netrc file (``NETRC`` or ``~/.netrc``) entry for the host. A URL holding
+``Authorization: Bearer``), or ``ACKG_ENDPOINT_USER`` and ``ACKG_ENDPOINT_PASSWORD``, or else the
+user's netrc file (``NETRC`` or ``~/.netrc``) entry for the host. A user and password answer the
+server's challenge, HTTP Basic or HTTP Digest (Virtuoso's ``/sparql-auth``), with the standard
+library's handlers; they are not sent before the server asks for them. A URL holding
 credentials (``https://user:secret@host/...``) is refused, and no message ever shows a secret:
 URLs are shown through :func:`~.redact.redact_url`, and what a server or a failure says is
 scrubbed of the credentials and of the URL's query values before it is cut to length
@@ -106,10 +108,17 @@ class Credentials:
     ``source`` says where they came from (for messages); the secret never appears in ``repr``.
     """
 
-    __slots__ = ("_header", "_secrets", "source")
+    __slots__ = ("_header", "_login", "_secrets", "source")
 
-    def __init__(self, header: str | None, source: str, secrets: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        header: str | None,
+        source: str,
+        secrets: Sequence[str] = (),
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self._header = header
+        self._login = login
         self.source = source
         self._secrets = tuple(secret for secret in secrets if secret)
 
@@ -118,9 +127,9 @@ class Credentials:
 
     @classmethod
     def basic(cls, user: str, password: str, source: str) -> Credentials:
-        """HTTP Basic credentials."""
+        """A user and password, for HTTP Basic or HTTP Digest as the server asks."""
         token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        return cls(f"Basic {token}", source, (password, token))
+        return cls(None, source, (password, token), (user, password))
 
     @classmethod
     def bearer(cls, token: str, source: str) -> Credentials:
@@ -156,8 +165,23 @@ class Credentials:
 
     @property
     def header(self) -> str | None:
-        """The ``Authorization`` header's value, or None."""
+        """The ``Authorization`` header sent with every request (a bearer token), or None."""
         return self._header
+
+    @property
+    def given(self) -> bool:
+        """Whether there are credentials at all."""
+        return self._header is not None or self._login is not None
+
+    def handlers(self, url: str) -> list[urllib.request.BaseHandler]:
+        """The handlers that answer a server's HTTP Basic or Digest challenge for ``url``'s
+        host with the user and password (none for a token or no credentials)."""
+        if self._login is None:
+            return []
+        parts = urllib.parse.urlsplit(url)
+        passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
+        passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", *self._login)
+        return [_BasicAuth(passwords), _DigestAuth(passwords)]
 
     def scrub(self, text: str) -> str:
         """``text`` with every secret (in the forms a server may echo it) replaced by ``***``."""
@@ -192,6 +216,38 @@ def _netrc_entry(host: str, env: Mapping[str, str]) -> tuple[str, str] | None:
     return entry[0] or "", entry[2]
 
 
+def _ask_answer(answer: Result) -> Result:
+    """The boolean of an ASK query that Virtuoso answers as a SELECT: one variable
+    ``__ASK_RETVAL``, with one row holding 1 (true) or no row or 0 (false)."""
+    values = [row[0].value for row in answer.solutions if row and row[0] is not None]
+    return Result("ask", boolean=any(value in ("1", "true") for value in values))
+
+
+def _asks_for(headers: http.client.HTTPMessage, scheme: str) -> bool:
+    challenges = headers.get_all("WWW-Authenticate") or []
+    return any(challenge.split(" ", 1)[0].lower() == scheme for challenge in challenges)
+
+
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """Answers a Digest challenge; leaves any other to the next handler instead of raising
+    ``ValueError`` as the standard library's handler does."""
+
+    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        if not _asks_for(headers, "digest"):
+            return None
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
+class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
+    """Answers a Basic challenge; a 401 asking for another scheme (Bearer...) stays a 401
+    instead of the standard library's ``ValueError``."""
+
+    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        if not _asks_for(headers, "basic"):
+            return None
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         raise urllib.error.HTTPError(
@@ -222,7 +278,10 @@ class Endpoint:
         self.credentials = (
             credentials if credentials is not None else Credentials.from_environment(url)
         )
-        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+        handlers: list[urllib.request.BaseHandler] = [
+            _NoRedirect(),
+            *self.credentials.handlers(url),
+        ]
         if _is_loopback(urllib.parse.urlsplit(url).hostname or ""):
             handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
@@ -288,7 +347,7 @@ class Endpoint:
         detail = f": {first[:200]}" if first else ""
         status = self._scrub(f"HTTP {error.code} {error.reason}".strip())
         if error.code in (401, 403):
-            if self.credentials.header is None:
+            if not self.credentials.given:
                 hint = f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}"
             else:
                 hint = f"check the credentials from {self.credentials.source}"
@@ -331,7 +390,10 @@ class Endpoint:
                     str(error).replace("failed (HTTP 400", "rejected the query (HTTP 400", 1)
                 ) from None
             raise
-        return self._result(media, body)
+        answer = self._result(media, body)
+        if query_form(sparql) == "ASK" and answer.variables == ["__ASK_RETVAL"]:
+            return _ask_answer(answer)
+        return answer
 
     def _result(self, media: str, body: bytes) -> Result:
         try:

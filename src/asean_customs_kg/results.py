@@ -121,6 +121,32 @@ def _canonical(term: Term | None) -> Term | None:
     return term
 
 
+_BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def _relabel_blank_nodes(body: bytes) -> bytes:
+    """SPARQL JSON results whose blank nodes all have valid labels: Virtuoso writes them as
+    ``nodeID://b10007``, which pyoxigraph refuses. Each distinct label gets a new valid one
+    (one node, one label), or the body is returned as it is when every label is valid.
+    Raises :class:`ValueError` for a body that is not JSON."""
+    import json
+
+    data = json.loads(body)
+    values = [
+        value
+        for binding in (data.get("results") or {}).get("bindings") or []
+        if isinstance(binding, dict)
+        for value in binding.values()
+        if isinstance(value, dict) and value.get("type") == "bnode"
+    ]
+    if all(_BLANK_LABEL.fullmatch(str(value.get("value"))) for value in values):
+        return body
+    labels: dict[str, str] = {}
+    for value in values:
+        value["value"] = labels.setdefault(str(value.get("value")), f"b{len(labels)}")
+    return json.dumps(data).encode("utf-8")
+
+
 class Result:
     """The answer to a query.
 
@@ -172,6 +198,8 @@ class Result:
         """
         kind = media_type.split(";")[0].strip().lower()
         results = _RESULTS_MEDIA.get(kind)
+        if results == "JSON" and b'"bnode"' in body:
+            body = _relabel_blank_nodes(body)
         if results is not None:
             answer = cls.from_oxigraph(
                 pyoxigraph.parse_query_results(

@@ -13,11 +13,14 @@ A SPARQL 1.1 server (:func:`load_endpoint`) is loaded in five steps:
 2. send every named graph of the release, in chunks, to a temporary graph of its own
    (``.../graph/loading/<name>``), reporting progress after each chunk; the statements that
    share a blank node go in the same chunk, since a blank node means one node only within
-   one request;
+   one request. Each chunk is an ``INSERT { GRAPH <tmp> { ... } } WHERE {}``, where the blank
+   nodes of the template are new nodes (Virtuoso refuses blank nodes in ``INSERT DATA``);
 3. read back the number of triples in each temporary graph and stop, with the targets untouched,
    if any differs from what was sent;
 4. replace every target graph by its temporary graph in ONE update request (``DROP SILENT
-   GRAPH <g>; MOVE <tmp> TO <g>``...), which the store applies as one transaction;
+   GRAPH <g>; MOVE <tmp> TO <g>``...), which Oxigraph applies as one transaction; Virtuoso
+   applies the operations of a request one after the other (a failure leaves the earlier ones
+   done), so a failure during this request may leave some graphs replaced there;
 5. read back the number of triples in each target graph and fail if it differs.
 
 So, for both targets, a failure before the final step (server down, dropped connection, HTTP
@@ -69,8 +72,9 @@ __all__ = [
     "temporary_graph",
 ]
 
-#: Triples sent per request (or per store transaction) while loading.
-DEFAULT_CHUNK_SIZE = 5000
+#: Triples sent per request (or per store transaction) while loading. Virtuoso 7.2 refuses an
+#: INSERT template of more than about 1,500 triples (the SQL it compiles to grows too long).
+DEFAULT_CHUNK_SIZE = 1000
 #: Where the temporary graphs of a load live.
 TEMPORARY_GRAPH_BASE = "https://w3id.org/asean-customs-kg/graph/loading/"
 
@@ -479,7 +483,7 @@ def _endpoint_counts(endpoint: Endpoint, graphs: Sequence[str]) -> dict[str, int
 def _insert(graph: str, triples: Sequence[pyoxigraph.Triple]) -> str:
     body = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     assert body is not None
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }}"
+    return f"INSERT {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}}} }} WHERE {{}}"
 
 
 def load_endpoint(
@@ -537,8 +541,9 @@ def load_endpoint(
         update.update(_swap(sent, load))
     except EnvError as error:
         raise EnvError(
-            f"the final replacing request failed ({error}); the server applied it whole or "
-            "not at all: run the load again"
+            f"the final replacing request failed ({error}); a server that applies a request "
+            "as one transaction (Oxigraph) kept the previous graphs, others (Virtuoso) may "
+            "have replaced some of them: run the load again"
         ) from None
     found = _endpoint_counts(reader, list(sent))
     _check(f"the endpoint {reader.display_url}", sent, found, "after the load")

@@ -1,0 +1,244 @@
+"""ackg load --endpoint into a real Virtuoso server, with the guarantees it has on Oxigraph:
+the counts read back, the graphs equal to the release, reloads that change nothing, the
+previous graphs kept when a load fails or is interrupted before its final request, and
+Virtuoso's Digest-authenticated ``/sparql-auth`` endpoint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+
+from asean_customs_kg import export, stores
+from asean_customs_kg.cli import main
+from asean_customs_kg.endpoints import Endpoint
+from asean_customs_kg.errors import EnvError
+from store_helpers import HAS_EXTRA, with_extra
+from virtuoso_server import LOADER, VirtuosoServer
+
+GRAPH_VALUES = " ".join(f"<{graph}>" for graph in export.GRAPHS)
+RELEASE_QUADS = (
+    f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {GRAPH_VALUES} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+)
+
+
+@pytest.fixture(autouse=True)
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Neither the environment's credentials nor the user's netrc file reach these tests."""
+    for name in ("ACKG_ENDPOINT_TOKEN", "ACKG_ENDPOINT_USER", "ACKG_ENDPOINT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
+@pytest.fixture(scope="module")
+def release() -> export.Release:
+    return export.build_release()
+
+
+@pytest.fixture
+def server(virtuoso: VirtuosoServer, release: export.Release) -> Iterator[VirtuosoServer]:
+    """The session's server; put back as a load of the release leaves it, after the test."""
+    yield virtuoso
+    stores.load_endpoint(virtuoso.sparql_url, release)
+
+
+def _term(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None) -> str:
+    return "_:" if isinstance(term, pyoxigraph.BlankNode) else str(term)
+
+
+def quads(server: VirtuosoServer) -> list[str]:
+    """The four graphs' statements (blank nodes unlabelled), sorted."""
+    answer = Endpoint(server.sparql_url).query(RELEASE_QUADS)
+    return sorted(" ".join(map(_term, row)) for row in answer.solutions)
+
+
+def release_quads(release: export.Release) -> list[str]:
+    return sorted(
+        " ".join([f"<{graph}>", *(_term(term) for term in triple)])
+        for graph, triples in release.graphs.items()
+        for triple in triples
+    )
+
+
+def counts(server: VirtuosoServer) -> dict[str, int]:
+    found = dict.fromkeys(export.GRAPHS, 0)
+    for graph, *_ in Endpoint(server.sparql_url).query(RELEASE_QUADS).solutions:
+        assert graph is not None
+        found[graph.value] += 1
+    return {graph: count for graph, count in found.items() if count}
+
+
+def has_extra(server: VirtuosoServer) -> bool | None:
+    return stores.EndpointBackend(server.sparql_url).query(HAS_EXTRA).boolean
+
+
+def test_the_load_leaves_exactly_the_release(
+    server: VirtuosoServer, release: export.Release
+) -> None:
+    report = stores.load_endpoint(server.sparql_url, release)
+    assert report.counts == release.counts() == counts(server)
+    assert quads(server) == release_quads(release)
+
+
+def test_loading_twice_gives_the_same_state(
+    server: VirtuosoServer, release: export.Release
+) -> None:
+    first = stores.load_endpoint(server.sparql_url, release, chunk_size=1000)
+    state = quads(server)
+    second = stores.load_endpoint(server.sparql_url, release, chunk_size=300)
+    assert first.counts == second.counts == release.counts() == counts(server)
+    assert second.chunks > first.chunks
+    assert quads(server) == state
+
+
+def test_a_new_release_replaces_the_old(server: VirtuosoServer, release: export.Release) -> None:
+    stores.load_endpoint(server.sparql_url, with_extra(release))
+    assert has_extra(server) is True
+    stores.load_endpoint(server.sparql_url, release)
+    assert has_extra(server) is False
+    assert counts(server) == release.counts()
+
+
+def test_an_interrupted_load_keeps_the_previous_graphs(
+    server: VirtuosoServer, release: export.Release
+) -> None:
+    stores.load_endpoint(server.sparql_url, release)
+
+    def interrupt_after_two_chunks(done: int, total: int) -> None:
+        if done > 400:
+            raise KeyboardInterrupt
+
+    with pytest.raises(stores.LoadInterrupted):
+        stores.load_endpoint(
+            server.sparql_url,
+            with_extra(release),
+            chunk_size=200,
+            progress=interrupt_after_two_chunks,
+        )
+    assert counts(server) == release.counts()
+    assert has_extra(server) is False
+
+
+def test_a_count_that_does_not_match_keeps_the_previous_graphs(
+    server: VirtuosoServer, release: export.Release
+) -> None:
+    stores.load_endpoint(server.sparql_url, release)
+    graphs = dict(release.graphs)
+    data = graphs[export.DATA_GRAPH]
+    graphs[export.DATA_GRAPH] = [*data, data[0]]  # the server keeps one copy of a triple
+    with pytest.raises(EnvError) as caught:
+        stores.load_endpoint(server.sparql_url, export.Release(graphs, release.prefixes))
+    temporary = stores.temporary_graph(export.DATA_GRAPH, "LOAD")
+    assert re.fullmatch(
+        re.escape(
+            "the load failed, the previous contents of the graphs are intact: the endpoint "
+            f"{server.sparql_url} holds {len(data)} triples in <{temporary}> after loading, "
+            f"but {len(data) + 1} were sent"
+        ).replace("LOAD", "[0-9a-f]{8}"),
+        str(caught.value),
+    )
+    assert quads(server) == release_quads(release)
+
+
+def test_a_server_stopped_during_the_load_keeps_the_previous_graphs(
+    tmp_path: Path, release: export.Release
+) -> None:
+    with VirtuosoServer(tmp_path) as own:
+        stores.load_endpoint(own.sparql_url, release)
+        sent: list[int] = []
+
+        def stop_after_two_chunks(done: int, total: int) -> None:
+            sent.append(done)
+            if len(sent) == 2:
+                own.stop()
+
+        with pytest.raises(EnvError) as caught:
+            stores.load_endpoint(
+                own.sparql_url,
+                with_extra(release),
+                chunk_size=200,
+                progress=stop_after_two_chunks,
+            )
+        assert str(caught.value).startswith(
+            "the load failed, the previous contents of the graphs are intact: cannot reach "
+            f"the SPARQL endpoint {own.sparql_url}: "
+        )
+    with own:  # started again on its database
+        assert quads(own) == release_quads(release)
+        stores.load_endpoint(own.sparql_url, release)  # clears what the failed load left
+        assert counts(own) == release.counts()
+
+
+def test_the_digest_endpoint_with_credentials_from_the_environment(
+    server: VirtuosoServer, release: export.Release, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACKG_ENDPOINT_USER", LOADER)
+    monkeypatch.setenv("ACKG_ENDPOINT_PASSWORD", server.password)
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["load", "--endpoint", server.auth_url])
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.stdout.splitlines()[-1].startswith(
+        f"loaded {len(release)} triples into {server.auth_url} in "
+    )
+    args = ["query", "reports-to", "--param", "body=CPTFWG"]
+    remote = runner.invoke(main, [*args, "--endpoint", server.auth_url])
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == runner.invoke(main, args).stdout
+    assert server.password not in loaded.output + remote.output
+
+
+def test_the_digest_endpoint_with_credentials_from_netrc(
+    server: VirtuosoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login {LOADER} password {server.password}\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    answer = stores.EndpointBackend(server.auth_url).query(HAS_EXTRA)
+    assert answer.boolean is False
+
+
+def test_wrong_digest_credentials_are_refused_and_never_shown(
+    server: VirtuosoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACKG_ENDPOINT_USER", LOADER)
+    monkeypatch.setenv("ACKG_ENDPOINT_PASSWORD", "not-" + server.password)
+    result = CliRunner().invoke(main, ["load", "--endpoint", server.auth_url])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "ackg: error: the load failed, the previous contents of the graphs are intact: the "
+        f"SPARQL endpoint {server.auth_url} refused access (HTTP 401 digest auth failed); "
+        "check the credentials from ACKG_ENDPOINT_USER/ACKG_ENDPOINT_PASSWORD\n"
+    )
+    assert server.password not in result.output
+
+
+def test_no_credentials_for_the_digest_endpoint(server: VirtuosoServer) -> None:
+    result = CliRunner().invoke(main, ["query", "bodies", "--endpoint", server.auth_url])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ackg: error: the SPARQL endpoint {server.auth_url} refused access (HTTP 401 "
+        "Unauthorized); set ACKG_ENDPOINT_USER and ACKG_ENDPOINT_PASSWORD, or "
+        "ACKG_ENDPOINT_TOKEN\n"
+    )
+
+
+def test_virtuoso_applies_the_operations_of_a_request_one_by_one(
+    virtuoso: VirtuosoServer,
+) -> None:
+    # Unlike Oxigraph, Virtuoso keeps what the first operations of a failing request did:
+    # the final replacing request of a load is not one transaction there (README, servers).
+    endpoint = Endpoint(virtuoso.sparql_url)
+    kept, existing = "https://example.org/kept", "https://example.org/existing"
+    endpoint.update(f"INSERT DATA {{ GRAPH <{existing}> {{ <urn:s> <urn:p> 1 }} }}")
+    with pytest.raises(EnvError, match=r"SPARUL_CREATE\(\) failed"):
+        endpoint.update(
+            f"INSERT DATA {{ GRAPH <{kept}> {{ <urn:s> <urn:p> 1 }} }} ; CREATE GRAPH <{existing}>"
+        )
+    answer = endpoint.query(f"ASK {{ GRAPH <{kept}> {{ ?s ?p ?o }} }}")
+    endpoint.update(f"DROP SILENT GRAPH <{kept}> ; DROP SILENT GRAPH <{existing}>")
+    assert answer.boolean is True
