@@ -173,7 +173,7 @@ def _junit(report: Report, strict: bool) -> str:
                 case.set("file", place)
                 case.set("line", str(problem.line or 0))
             text = f"{place}:{problem.line or 0}:{problem.column or 0}: {problem.message}"
-            text += _details(problem)
+            text += _details(problem) + "".join(f"\ndetail: {d}" for d in problem.details)
             cases += 1
             if problem.severity == "error" or (strict and problem.severity == "warning"):
                 failure = ElementTree.SubElement(

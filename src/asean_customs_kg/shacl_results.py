@@ -135,6 +135,9 @@ def _rule(result: ShaclResult, shapes: rdflib.Graph) -> tuple[str, str, str]:
     kind = _local(result.component).removesuffix("ConstraintComponent") if result.component else ""
     if result.component == SH + "SPARQLConstraintComponent":
         kind = "sparql"
+    if result.component and not result.component.startswith(SH):
+        # A constraint component declared in the shapes graph: named by its IRI.
+        return f"{shape} (<{result.component}>)", shape, kind
     name = kind.lower() if kind.isupper() else kind[:1].lower() + kind[1:]
     return (f"{shape} (sh:{name})" if kind else shape), shape, kind
 
