@@ -225,3 +225,19 @@ def test_a_project_in_a_subdirectory_of_the_repository(
     lines = _diff().splitlines()
     assert lines[0] == "ackg diff HEAD -> working tree: 1 statement added, 0 removed"
     assert lines[4] == "    + CCC (body:ccc) reports to SWG-ACTS"
+
+
+def test_markdown_escapes_what_the_data_says(repo: Path) -> None:
+    """A label is shown as text: no HTML, no emphasis, and no way out of the diff block."""
+    (repo / "data" / "new.ttl").write_text(
+        PREFIXES
+        + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        + '<https://example.org/x> skos:prefLabel "<b>*x*</b> ```"@en .\n',
+        encoding="utf-8",
+    )
+    markdown = _diff("--format", "markdown")
+    assert "\n**&lt;b&gt;\\*x\\*&lt;/b&gt; \\`\\`\\` (ex:x)**\n" in markdown
+    assert (
+        '````diff\n+ <b>*x*</b> ``` (ex:x) skos:prefLabel "<b>*x*</b> ```"@en\n````\n'
+    ) in markdown
+    assert "<b>" not in markdown.split("````diff")[0]

@@ -12,6 +12,7 @@ the saved queries whose answers changed.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,8 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = _RDF + "langString"
 _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?')
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]|~]")
+_BACKTICKS = re.compile(r"`+")
 _GRAPH_NAMES = {"ontology": "ontology", "shapes": "shapes", "data": "data"}
 
 
@@ -257,7 +260,25 @@ def _text(
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the data as plain Markdown text: no emphasis, link, HTML or table cell break."""
+    text = html.escape(" ".join(text.split()), quote=False)
+    return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span, whatever backticks it holds."""
+    text = " ".join(text.split())
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _fenced(lines: list[str]) -> list[str]:
+    """A ``diff`` code block whose fence is longer than any run of backticks in the lines."""
+    longest = max((len(run) for line in lines for run in _BACKTICKS.findall(line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}diff", *(" ".join(line.split("\n")) for line in lines), fence]
 
 
 def _markdown(
@@ -268,16 +289,20 @@ def _markdown(
     queries: list[QueryDiff] | None,
     namer: _Namer,
 ) -> str:
-    out = [f"## Graph changes: `{old.name}` → `{new.name}`", "", f"{_counts(resources)}."]
+    out = [
+        f"## Graph changes: {_code(old.name)} → {_code(new.name)}",
+        "",
+        f"{_counts(resources)}.",
+    ]
     graph = None
     for resource in resources:
         if resource.graph != graph:
             graph = resource.graph
-            out += ["", f"### {graph}"]
-        cites = f" · sources: {', '.join(resource.sources)}" if resource.sources else ""
-        out += ["", f"**{resource.title}**{cites}", "", "```diff"]
-        out += [f"{c.sign} {c.text}" for c in resource.changes]
-        out.append("```")
+            out += ["", f"### {_md_escape(graph)}"]
+        sources = ", ".join(resource.sources)
+        cites = f" · sources: {_md_escape(sources)}" if sources else ""
+        out += ["", f"**{_md_escape(resource.title)}**{cites}", ""]
+        out += _fenced([f"{c.sign} {c.text}" for c in resource.changes])
     if queries is not None:
         out += ["", "## Saved queries", ""]
         if not queries:
@@ -288,18 +313,15 @@ def _markdown(
                 "| --- | --- | --- | --- |",
             ]
             out += [
-                f"| `{d.name}` | {_md_escape(_params(d))} | {len(d.added)} | {len(d.removed)} |"
+                f"| {_code(d.name)} | {_md_escape(_params(d))} | {len(d.added)} "
+                f"| {len(d.removed)} |"
                 for d in queries
             ]
             for diff in queries:
-                out += [
-                    "",
-                    f"<details><summary><code>{diff.name}</code> ({_params(diff)})</summary>",
-                    "",
-                    "```diff",
-                ]
-                out += [f"{sign} {row}" for sign, row in _rows(diff, namer)]
-                out += ["```", "", "</details>"]
+                summary = f"{html.escape(diff.name)} ({html.escape(_params(diff))})"
+                out += ["", f"<details><summary>{summary}</summary>", ""]
+                out += _fenced([f"{sign} {row}" for sign, row in _rows(diff, namer)])
+                out += ["", "</details>"]
     return "\n".join(out) + "\n"
 
 
