@@ -99,8 +99,9 @@ _TEMPORARY = re.compile(
     + "|".join(re.escape(temporary_graph(graph)[len(TEMPORARY_GRAPH_BASE) :]) for graph in GRAPHS)
     + ")"
 )
+# (An empty GRAPH pattern would be cheaper, but Virtuoso 7.2 matches no graph with it.)
 _LEFTOVERS = (
-    "SELECT DISTINCT ?graph WHERE {{ GRAPH ?graph {{ }} "
+    "SELECT DISTINCT ?graph WHERE {{ GRAPH ?graph {{ ?s ?p ?o }} "
     'FILTER (STRSTARTS(STR(?graph), "{base}")) }}'
 )
 
