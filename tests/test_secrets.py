@@ -35,8 +35,14 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def echo(request: Request) -> Answer:
     """A failing server that echoes the request's Authorization header after 188 characters,
-    so that a cut at 200 characters falls inside the secret, then the request line."""
+    so that a cut at 200 characters falls inside the secret, then the request line. Under
+    /basic/ and /digest/, it first asks for credentials in that scheme."""
     header = request.headers.get("Authorization", "")
+    if not header and request.path.startswith("/basic/"):
+        return Answer(401, b"", {"WWW-Authenticate": 'Basic realm="r"'})
+    if not header and request.path.startswith("/digest/"):
+        challenge = 'Digest realm="r", nonce="0123456789abcdef", qop="auth", algorithm=MD5'
+        return Answer(401, b"", {"WWW-Authenticate": challenge})
     body = f"{PADDING} header was {header} path was {request.path}\nsecond line"
     return Answer(500, body.encode(), {"Content-Type": "text/plain"})
 
@@ -120,15 +126,28 @@ def test_a_server_echoing_a_basic_header_past_the_cut(monkeypatch: pytest.Monkey
     monkeypatch.setenv("ACKG_ENDPOINT_PASSWORD", PASSWORD)
     basic = base64.b64encode(f"reader:{PASSWORD}".encode()).decode()
     with RecordingServer(echo) as server:
-        code, stderr = run("sparql", "ASK {}", "--endpoint", server.url + "/query")
-        assert server.requests[0].headers["Authorization"] == f"Basic {basic}"
+        code, stderr = run("sparql", "ASK {}", "--endpoint", server.url + "/basic/query")
+        assert server.requests[-1].headers["Authorization"] == f"Basic {basic}"
     assert code == 2
     # The first line of the body, scrubbed, then cut to 200 characters.
     assert stderr == (
-        f"ackg: error: the SPARQL endpoint {server.url}/query failed (HTTP 500 Internal "
+        f"ackg: error: the SPARQL endpoint {server.url}/basic/query failed (HTTP 500 Internal "
         f"Server Error): {PADDING} header was Basic *** path was\n"
     )
     assert basic[:8] not in stderr
+
+
+def test_a_server_echoing_a_digest_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACKG_ENDPOINT_USER", "reader")
+    monkeypatch.setenv("ACKG_ENDPOINT_PASSWORD", PASSWORD)
+    with RecordingServer(echo) as server:
+        code, stderr = run("sparql", "ASK {}", "--endpoint", server.url + "/digest/query")
+        assert server.requests[-1].headers["Authorization"].startswith('Digest username="reader"')
+    assert (code, stderr) == (
+        2,
+        f"ackg: error: the SPARQL endpoint {server.url}/digest/query failed (HTTP 500 Internal "
+        f"Server Error): {PADDING} header was Digest ***\n",
+    )
 
 
 def test_a_server_echoing_a_token_and_the_url(monkeypatch: pytest.MonkeyPatch) -> None:

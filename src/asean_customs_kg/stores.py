@@ -9,9 +9,11 @@ One write of every statement, straight from the parser into the indexes, in boun
 
 A SPARQL 1.1 server (:func:`load_endpoint`) is loaded in five steps:
 
-1. drop what an interrupted earlier load left in the temporary graphs;
-2. send every named graph of the release, in chunks, to a temporary graph of its own
-   (``.../graph/loading/<name>``), reporting progress after each chunk; the statements that
+1. drop the temporary graphs that interrupted earlier loads left (recognised by their names;
+   nothing else under ``.../graph/loading/`` is touched);
+2. send every named graph of the release, in chunks, to a temporary graph of this load's own
+   (``.../graph/loading/<id>/<name>``, ``<id>`` random, so that two loads never fill the same
+   graphs), reporting progress after each chunk; the statements that
    share a blank node go in the same chunk, since a blank node means one node only within
    one request. Each chunk is an ``INSERT { GRAPH <tmp> { ... } } WHERE {}``, where the blank
    nodes of the template are new nodes (Virtuoso refuses blank nodes in ``INSERT DATA``);
