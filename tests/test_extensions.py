@@ -62,8 +62,10 @@ REFUSED = [
     ("SELECT * WHERE { { SELECT (ex:f(1) AS ?x) WHERE {} } }", calls("ex:f")),
     # A comment between the name and its parenthesis does not hide the call.
     ('ASK { FILTER bif:exec # a comment\n ("x") }', calls("bif:exec")),
-    # '<' after an operand is less-than, though the text after it would read as an IRI.
+    # '<' after an operand may be less-than, though the text after it reads as an IRI: both.
     ("ASK { ?s ?p ?a FILTER (?a<bif:exec(?a)&&?a>?a) }", calls("bif:exec")),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s <urn:f>(?o)", calls("<urn:f>")),
+    ("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s <bif:exec>('x')", calls("<bif:exec>")),
     # An XSD cast only where the prefix is XSD's.
     ('PREFIX xsd: <bif:> ASK { FILTER (xsd:integer("1")) }', calls("xsd:integer")),
     # Vendor keywords and syntax.

@@ -349,9 +349,9 @@ def check_extensions(text: str, *, hint: str = _OPT_IN) -> None:
     name followed by ``(`` is a call where an expression stands: in ``FILTER``, ``BIND``,
     ``HAVING``, ``ORDER BY``, ``GROUP BY``, the ``SELECT`` list and any parenthesis inside them;
     in a triple pattern, ``<iri> (`` opens a collection or a path, not a call. In an
-    expression, ``<`` after an operand is the less-than operator, even where the text after it
-    would also read as an IRI (``?a<bif:f(?x)&&?b>?c``; Virtuoso reads that as an IRI, so
-    refusing it costs nothing). Neither pyoxigraph (no parser of its own exposed) nor rdflib
+    expression, ``<`` after an operand may be the less-than operator where the text after it
+    also reads as an IRI (``?a<bif:f(?x)&&?b>?c``; Virtuoso reads an IRI, others may not), so
+    that text is checked both ways. Neither pyoxigraph (no parser of its own exposed) nor rdflib
     (too slow to import on the query path, and it rejects the vendor syntax it would have to
     name) can do this. Raises :class:`ExtensionRefused` naming the first such function, word
     or character, followed by ``hint``.
@@ -385,7 +385,12 @@ def check_extensions(text: str, *, hint: str = _OPT_IN) -> None:
                 or previous.text.upper() in ("TRUE", "FALSE")
             )
         ):
-            kind, value = "other", "<"  # less-than, then what follows is read again
+            # '<' may be less-than here (engines differ: Virtuoso reads an IRI): the text up
+            # to '>' must be harmless read as code too.
+            try:
+                check_extensions(value[1:-1], hint=hint)
+            except ExtensionRefused as error:
+                raise ExtensionRefused(error.message, position + 1 + error.offset) from None
         token = Token(kind, value, position)
         position += len(value)
         if kind in ("space", "comment"):
