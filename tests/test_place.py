@@ -73,3 +73,46 @@ def test_locator_places_statements_by_object_then_property(tmp_path: Path) -> No
     assert locator.statement(path, ex + "a", ex + "q", '"x"y"') == Location(path, 5, 10)
     assert locator.statement(path, ex + "a", ex + "r") is None
     assert locator.statement(tmp_path / "other.ttl", ex + "a", ex + "p") is None
+
+
+def test_statements_of_bracketed_blank_nodes_are_on_their_own_lines(tmp_path: Path) -> None:
+    path = tmp_path / "a.ttl"
+    path.write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        "ex:a ex:p [\n"
+        "        ex:q ex:b ;\n"
+        '        ex:r [ ex:s "deep" ]\n'
+        "    ] ;\n"
+        "    ex:list ( [ ex:q ex:c ] ) ;\n"
+        "    ex:t ex:d .\n"
+        "[ ex:q ex:e ] ex:p ex:f .\n",
+        encoding="utf-8",
+    )
+    locator = Locator([path])
+    ex = "http://example.org/"
+    nested = locator.nested_statement
+    assert nested(path, ex + "a", (ex + "p",), ex + "q", ex + "b") == Location(path, 3, 14)
+    assert nested(path, ex + "a", (ex + "p", ex + "r"), ex + "s", '"deep"') == Location(path, 4, 21)
+    assert nested(path, ex + "a", (ex + "p",), ex + "r") == Location(path, 4, 9)
+    # Inside a collection, and under a blank subject, statements are not followed...
+    assert nested(path, ex + "a", (ex + "list",), ex + "q") is None
+    assert locator.statement(path, ex + "e", ex + "q") is None
+    # ... and the top-level statements around them still are.
+    assert locator.statement(path, ex + "a", ex + "t", ex + "d") == Location(path, 7, 10)
+    assert locator.statement(path, ex + "a", ex + "list") == Location(path, 6, 5)
+
+
+def test_an_iri_described_nowhere_is_shown_where_each_file_uses_it(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
+    first.write_text(
+        PREFIXES + "\nbody:cecwg\n    ack:establishedUnder body:cptfwgg .\n", encoding="utf-8"
+    )
+    second.write_text(
+        PREFIXES + "\n\n\nbody:ccbwg ack:establishedUnder body:cptfwgg .\n", encoding="utf-8"
+    )
+    report = validate([first, second], stages=("syntax", "check"))
+    assert {(p.path, p.line, p.column) for p in report.problems} == {
+        (first, 8, 26),
+        (second, 9, 33),
+    }
+    assert {p.rule for p in report.problems} == {"undescribed-iri"}

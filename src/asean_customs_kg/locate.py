@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 __all__ = ["FileIndex", "Location", "Locator", "index_file", "index_text"]
@@ -53,6 +54,15 @@ class FileIndex:
     #: ``(subject, predicate, object)`` -> where the object is written; the object is an IRI,
     #: or a literal's lexical form in double quotes (``'"CCC"'``).
     statements: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict)
+    #: The same for the statements of a blank node written in brackets: ``(subject, path,
+    #: predicate)`` and ``(subject, path, predicate, object)``, where ``path`` holds the
+    #: properties that lead from the top-level subject to the blank node.
+    nested_properties: dict[tuple[str, tuple[str, ...], str], tuple[int, int]] = field(
+        default_factory=dict
+    )
+    nested: dict[tuple[str, tuple[str, ...], str, str], tuple[int, int]] = field(
+        default_factory=dict
+    )
 
 
 _PN_CHARS_BASE = (
@@ -139,45 +149,89 @@ def _lexical(kind: str, value: str) -> str:
     return f'"{_STRING_ESCAPE.sub(decode, body)}"'
 
 
+@dataclass
+class _Frame:
+    """A statement being read: its subject (the top-level IRI), the properties that lead from
+    it to this blank node (empty at the top level), what comes next, and the property."""
+
+    subject: str | None
+    path: tuple[str, ...]
+    expect: str = "predicate"  # or "subject", "object", "after" (an object was read)
+    predicate: str | None = None
+    opaque: int = 0  # inside a collection ( ... ): nesting, statements not followed
+
+
 class _Statements:
-    """Follows subject, predicate and objects of the top-level statements (see index_text)."""
+    """Follows subject, predicate and objects of the statements, top-level ones and those of
+    the blank nodes written in brackets under them (see index_text)."""
 
     def __init__(self, result: FileIndex) -> None:
         self.result = result
-        self.expect = "subject"  # or "predicate", "object", "after" (an object was read)
-        self.subject: str | None = None
-        self.predicate: str | None = None
+        self.stack = [_Frame(None, (), "subject")]
 
-    def punct(self, value: str) -> None:
-        """A ``.``, ``;`` or ``,`` at the top level."""
-        if value == ".":
-            self.expect, self.subject, self.predicate = "subject", None, None
+    def token(self, kind: str, value: str, iri: str | None, where: tuple[int, int]) -> None:
+        """The next token of a statement (not of a directive)."""
+        frame = self.stack[-1]
+        if frame.opaque:
+            if value in ("[", "("):
+                frame.opaque += 1
+            elif value in ("]", ")"):
+                frame.opaque -= 1
+                if not frame.opaque:
+                    frame.expect = "after"
+            return
+        if kind == "punct":
+            self._punct(frame, value)
+        elif kind in ("iri", "pname", "word", "string", "long", "bnode"):
+            self._term(frame, kind, value, iri, where)
+
+    def _punct(self, frame: _Frame, value: str) -> None:
+        if value == "." and len(self.stack) == 1:
+            self.stack[0] = _Frame(None, (), "subject")
         elif value == ";":
-            self.expect = "predicate"
+            frame.expect = "predicate"
         elif value == ",":
-            self.expect = "object"
+            frame.expect = "object"
+        elif value == "(":
+            frame.opaque, frame.expect = 1, "after"
+        elif value == "[":
+            if frame.expect == "object" and frame.predicate is not None:
+                self.stack.append(_Frame(frame.subject, (*frame.path, frame.predicate)))
+            else:  # a blank node as the subject, or under one: not followed
+                self.stack.append(_Frame(None, ()))
+            frame.expect = "after" if frame.expect == "object" else "predicate"
+        elif value == "]" and len(self.stack) > 1:
+            self.stack.pop()
 
-    def term(self, kind: str, value: str, iri: str | None, where: tuple[int, int]) -> None:
-        """A term (or the ``[``/``(`` that opens one) at the top level."""
-        if self.expect == "subject":
-            self.subject, self.expect = iri, "predicate"
-        elif self.expect == "predicate":
-            self.predicate = _RDF_TYPE if kind == "word" and value == "a" else iri
-            self.expect = "object"
-            if self.subject is not None and self.predicate is not None:
-                self.result.properties.setdefault((self.subject, self.predicate), where)
-        elif self.expect == "object":
-            self.expect = "after"
-            if self.subject is None or self.predicate is None:
-                return
+    def _term(self, frame: _Frame, kind: str, value: str, iri: str | None, where: Any) -> None:
+        if frame.expect == "subject":
+            frame.subject, frame.expect = iri, "predicate"
+        elif frame.expect == "predicate":
+            frame.predicate = _RDF_TYPE if kind == "word" and value == "a" else iri
+            frame.expect = "object"
+            if frame.subject is not None and frame.predicate is not None:
+                if frame.path:
+                    key = (frame.subject, frame.path, frame.predicate)
+                    self.result.nested_properties.setdefault(key, where)
+                else:
+                    self.result.properties.setdefault((frame.subject, frame.predicate), where)
+        elif frame.expect == "object":
+            frame.expect = "after"
             obj = iri
             if kind in ("string", "long"):
                 obj = _lexical(kind, value)
             elif kind == "word":
                 obj = f'"{value}"'
-            if obj is not None:
-                key = (self.subject, self.predicate, obj)
-                self.result.statements.setdefault(key, where)
+            self._record(frame, obj, where)
+
+    def _record(self, frame: _Frame, obj: str | None, where: Any) -> None:
+        if frame.subject is None or frame.predicate is None or obj is None or where is None:
+            return
+        if frame.path:
+            nested = (frame.subject, frame.path, frame.predicate, obj)
+            self.result.nested.setdefault(nested, where)
+        else:
+            self.result.statements.setdefault((frame.subject, frame.predicate, obj), where)
 
 
 def index_text(text: str, path: Path) -> FileIndex:
@@ -216,7 +270,7 @@ def index_text(text: str, path: Path) -> FileIndex:
                 continue  # '@prefix p: <iri> .' ends with a dot; 'PREFIX p: <iri>' does not
             pending, pending_prefix = None, None
             expect_subject = True
-            statements.punct(".")
+            statements.token("punct", ".", None, (line, column))
             continue
         if kind == "directive":
             pending = value
@@ -229,11 +283,7 @@ def index_text(text: str, path: Path) -> FileIndex:
             result.mentions.setdefault(iri, (line, column))
             if expect_subject and depth == 0:
                 result.subjects.setdefault(iri, (line, column))
-        if depth == 0:
-            if kind == "punct" and value in ".;,":
-                statements.punct(value)
-            elif kind in ("iri", "pname", "word", "string", "long", "bnode") or value in "[(":
-                statements.term(kind, value, iri, (line, column))
+        statements.token(kind, value, iri, (line, column))
         if kind == "punct":
             if value in "[(":
                 depth += 1
@@ -295,6 +345,25 @@ class Locator:
                 continue
             place = index.statements.get((subject, predicate, obj)) if obj is not None else None
             place = place or index.properties.get((subject, predicate))
+            return Location(path, *place) if place is not None else None
+        return None
+
+    def nested_statement(
+        self,
+        path: Path,
+        subject: str,
+        properties: tuple[str, ...],
+        predicate: str,
+        obj: str | None = None,
+    ) -> Location | None:
+        """Where ``path`` states ``predicate obj`` of the blank node in brackets that
+        ``properties`` lead to from ``subject`` (the first such); as :meth:`statement`."""
+        for index in self.indexes:
+            if index.path != path:
+                continue
+            key = (subject, properties, predicate)
+            place = index.nested.get((*key, obj)) if obj is not None else None
+            place = place or index.nested_properties.get(key)
             return Location(path, *place) if place is not None else None
         return None
 

@@ -10,10 +10,14 @@ that states it, not to wherever its resource happens to be described first. In o
 2. one that names a resource and a property (a ``sh:maxCount`` over two files) is placed at
    each file's statement of that property; one that names a resource and a value but no
    property, at each statement from the one to the other;
-3. a blank node is placed at the statement that refers to it from its nearest named ancestor;
-4. otherwise, where the resource is described (as a subject), in the first of the files in
+3. a statement of a blank node written in brackets (``dct:temporal [ dcat:startDate ... ]``)
+   is placed on its own line within the brackets; a blank node otherwise at the statement that
+   refers to it from its nearest named ancestor;
+4. an IRI described nowhere (a misspelt reference) at each file's first statement that uses
+   it;
+5. otherwise, where the resource is described (as a subject), in the first of the files in
    the order given (the files named on the command line come first), then the other
-   resources the finding involves; an IRI described nowhere, where it is first used.
+   resources the finding involves.
 
 Who states what is read from the validation store, which holds each file in a named graph of
 its own; where in the file, from :class:`~.locate.Locator`'s scan of the text.
@@ -131,7 +135,7 @@ class Placer:
                 continue
             subject = quad.subject
             if isinstance(subject, pyoxigraph.BlankNode):
-                place = self._blank_place(subject, path)
+                place = self._nested_place(path, quad) or self._blank_place(subject, path)
             else:
                 place = self.locator.statement(
                     path, subject.value, quad.predicate.value, _object_key(quad.object)
@@ -139,6 +143,30 @@ class Placer:
             if place is not None:
                 places[path] = place
         return list(places.values())
+
+    def _nested_place(self, path: Path, quad: Any) -> Location | None:
+        """Where ``path`` states ``quad`` of a blank node written in brackets under a named
+        resource (the properties from the resource to the node name it)."""
+        import pyoxigraph
+
+        graph = graph_name(path)
+        node = quad.subject
+        properties: list[str] = []
+        for _ in range(10):
+            parent = next(self.store.quads_for_pattern(None, None, node, graph), None)
+            if parent is None:
+                return None
+            properties.insert(0, str(parent.predicate.value))
+            if isinstance(parent.subject, pyoxigraph.NamedNode):
+                return self.locator.nested_statement(
+                    path,
+                    parent.subject.value,
+                    tuple(properties),
+                    quad.predicate.value,
+                    _object_key(quad.object),
+                )
+            node = parent.subject
+        return None
 
     def _blank_place(self, node: Any, path: Path | None = None) -> Location | None:
         """Where a blank node is referred to from its nearest named ancestor (in ``path``, or
@@ -186,6 +214,11 @@ class Placer:
                 place = self._blank_place(focus)
                 if place is not None:
                     return [place]
+            elif not self.locator.described_in(finding.focus):
+                # Described nowhere (a misspelt reference): at each file's statement using it.
+                places = self._statement_places(self._quads(None, None, focus))
+                if places:
+                    return places
         for candidate in [finding.focus] if finding.focus else []:
             if candidate.startswith("_:"):
                 continue
