@@ -111,3 +111,20 @@ def test_an_unknown_root_is_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--root", str(tmp_path / "nope"), "queries"])
     assert result.exit_code == 2
     assert result.stderr.startswith("ackg: error: Invalid value for '--root': Directory ")
+
+
+def test_load_and_docs_read_the_project_under_the_working_directory(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(copy)
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["load", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(REPO)
+    args = ["query", "reports-to", "--param", "body=asean-dgs-of-customs", "--store", str(store)]
+    assert RENAMED in CliRunner().invoke(main, args).stdout
+    monkeypatch.chdir(copy)
+    docs = tmp_path / "docs"
+    assert CliRunner().invoke(main, ["docs", "-o", str(docs)]).exit_code == 0
+    # The catalogue's example outputs are the copy's answers.
+    assert "Renamedcopy" in (docs / "queries.md").read_text(encoding="utf-8")
