@@ -25,7 +25,7 @@ from asean_customs_kg.problems import Problem
 from asean_customs_kg.queries import read_query, run_query
 from asean_customs_kg.report import format_report
 from asean_customs_kg.validate import Report, validate
-from helpers import FIXTURES
+from helpers import FIXTURES, REPO
 
 ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
 
@@ -165,6 +165,44 @@ def test_a_term_longer_than_the_parser_s_buffer_is_a_data_error(tmp_path: Path) 
         "bytes, the most the Turtle parser reads as one term; shorten it or move the text to a "
         "file of its own"
     ) in result.stdout.splitlines()
+
+
+@pytest.fixture(scope="module")
+def project_with_a_long_literal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("long-literal")
+    for name in ("ontology", "data", "queries"):
+        (root / name).mkdir()
+    for path in (REPO / "ontology").glob("*.ttl"):
+        (root / "ontology" / path.name).write_bytes(path.read_bytes())
+    (root / "queries" / "count.rq").write_text(
+        "#+ summary: Count.\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n"
+    )
+    with (root / "data" / "long.ttl").open("w", encoding="utf-8") as out:
+        out.write('<https://example.org/a> <https://example.org/b> "')
+        out.write("x" * (17 * 1024 * 1024))
+        out.write('" .\n')
+    return root
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["query", "count"], ["export", "--format", "nt"], ["load", "--store", "STORE"]],
+    ids=["query", "export", "load"],
+)
+def test_every_command_reading_a_long_literal_says_so_in_one_line(
+    project_with_a_long_literal: Path, command: list[str], tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    arguments = [str(store) if a == "STORE" else a for a in command]
+    environment = {**os.environ, "ACKG_HOME": str(project_with_a_long_literal)}
+    done = _ackg(*arguments, env=environment, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        f"ackg: error: {project_with_a_long_literal / 'data' / 'long.ttl'}: a literal or IRI is "
+        "longer than 16,777,216 bytes, the most the Turtle parser reads as one term; shorten it "
+        "or move the text to a file of its own\n"
+    )
+    assert not store.exists()
 
 
 def _without_file_access_override() -> None:

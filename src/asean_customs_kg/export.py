@@ -331,7 +331,7 @@ def source_files(
 
 
 def _load(store: pyoxigraph.Store, path: Path, graph: str) -> None:
-    from .graph import _from_oxigraph, _unreadable
+    from .graph import _from_oxigraph, _too_large, _unreadable
 
     try:
         store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE, to_graph=_iri(graph))
@@ -339,6 +339,8 @@ def _load(store: pyoxigraph.Store, path: Path, graph: str) -> None:
         raise _from_oxigraph(path, error) from error
     except OSError as error:
         raise _unreadable(path, error) from error
+    except MemoryError as error:  # a term longer than the parser's buffer
+        raise _too_large(path, error) from error
 
 
 def _canonicalize_blank_nodes(store: pyoxigraph.Store) -> None:

@@ -387,6 +387,10 @@ def load_store_files(
                     error.lineno,
                     error.offset,
                 ) from None
+            except MemoryError as error:  # a term longer than the parser's buffer
+                from .graph import _too_large
+
+                raise _too_large(file, error) from None
             done += size
             if progress is not None:
                 progress(done, total)
