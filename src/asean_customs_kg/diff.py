@@ -39,7 +39,7 @@ import pyoxigraph
 from . import resources
 from .errors import DataError, EnvError
 
-__all__ = ["GraphDiff", "Side", "diff_sides", "open_side", "read_side"]
+__all__ = ["MERGED", "GraphDiff", "Side", "diff_sides", "labels_and_sources", "open_side"]
 
 _LABELS = (
     b"<http://www.w3.org/2004/02/skos/core#notation>",
@@ -321,12 +321,6 @@ def open_side(spec: str | None, root: resources.RootLike = None) -> Iterator[Sid
     else:
         with _from_revision(spec, found.path) as side:
             yield side
-
-
-def read_side(spec: str | None, root: resources.RootLike = None) -> Side:
-    """The side that ``spec`` names, read whole (see :func:`open_side`)."""
-    with open_side(spec, root) as side:
-        return Side(side.name, side.graphs, side.prefixes, None)
 
 
 def _triples(lines: Iterable[bytes]) -> list[pyoxigraph.Triple]:
