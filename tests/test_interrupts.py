@@ -124,3 +124,31 @@ def test_a_command_that_ends_itself_leaves_the_watchdog_quiet() -> None:
     code = "from asean_customs_kg.interrupts import Watchdog; Watchdog().stand_down(); print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
     assert done.stdout == b"ok\n" and done.stderr == b""
+
+
+def _children(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_ctrl_c_stops_a_validation_and_its_reasoning_process(tmp_path: Path) -> None:
+    environment = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [*ACKG, "validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment
+    )
+    started = time.monotonic()
+    while not _children(process.pid) and time.monotonic() - started < 20:
+        time.sleep(0.01)  # until the logic stage's process has started
+    if process.poll() is not None or (os.cpu_count() or 1) < 2:
+        pytest.skip("the validation runs without a reasoning process here")
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    took = time.monotonic() - sent
+    assert process.returncode == 130
+    assert stderr.strip() == b"ackg: error: interrupted"
+    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
+    assert list(tmp_path.iterdir()) == []  # the reasoning process's files are gone too
