@@ -16,6 +16,7 @@ messages, ``sh:detail`` only when they carry details.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -78,6 +79,9 @@ def suite_dir() -> Path:
             )
     prefix = f"pyshacl-{PYSHACL_VERSION}/{_SUITE}/"
     partial = root.with_suffix(".partial")
+    # What an interrupted run left is unpacked again.
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
     with tarfile.open(archive) as tar:
         for member in tar.getmembers():
             name = member.name
