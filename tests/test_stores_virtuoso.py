@@ -82,6 +82,12 @@ def test_the_load_leaves_exactly_the_release(
     report = stores.load_endpoint(server.sparql_url, release)
     assert report.counts == release.counts() == counts(server)
     assert quads(server) == release_quads(release)
+    # MOVE emptied the temporary graphs (Virtuoso has no empty graphs: none is left).
+    left = Endpoint(server.sparql_url).query(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER (STRSTARTS(STR(?g), "{stores.TEMPORARY_GRAPH_BASE}")) }}'
+    )
+    assert left.solutions == []
 
 
 def test_loading_twice_gives_the_same_state(
