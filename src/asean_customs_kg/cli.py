@@ -773,3 +773,110 @@ def docs_command(directory: str) -> None:
 
     written = docs.write(docs.build(main, run_in_project, project), directory)
     click.echo(f"wrote {len(written)} files to {directory}", err=True)
+
+
+# --- serve ---
+
+
+@main.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; 0.0.0.0 (or ::) makes the server reachable from other "
+    "machines.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port."
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    metavar="PATH",
+    help="Serve the on-disk store that 'ackg load --store PATH' wrote.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Serve a SPARQL 1.1 server's graphs that 'ackg load --endpoint' filled, through its "
+    "query endpoint. " + _ENDPOINT_AUTH,
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="The time limit of each query (HTTP 503 beyond it).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="The largest result served, in rows or triples (HTTP 400 beyond it).",
+)
+@click.option(
+    "--max-concurrent",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="How many queries run at once; others wait (HTTP 503 after the time limit).",
+)
+def serve_command(
+    host: str,
+    port: int,
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+    max_rows: int,
+    max_concurrent: int,
+) -> int:
+    """Serve the graph on the web: a SPARQL endpoint, the saved queries as a Web API, pages.
+
+    \b
+    /sparql            SPARQL 1.1 Protocol, read-only (GET, POST)
+    /api/              the saved queries; /api/NAME?PARAM=VALUE runs one,
+                       /api/NAME.csv in a format; /api/openapi.json, /api/docs
+    /                  the home page: org chart, timeline, saved queries
+    /queries/NAME      a saved query's form and result
+    /sparql.html       a form for SPARQL queries
+    /id/...            every resource's page; Turtle, JSON-LD, N-Triples by
+                       Accept header or suffix (/id/body/ccc.ttl)
+
+    Listens on 127.0.0.1 unless --host says otherwise. Ctrl-C or SIGTERM stops it.
+    Needs the web extra: pip install 'asean-customs-kg[web]'.
+
+    \b
+    Examples:
+      ackg serve
+      ackg serve --port 8080 --store ackg-store
+      ackg serve --endpoint http://localhost:7878/query
+    """
+    from .errors import EnvError
+
+    try:
+        import jinja2  # noqa: F401
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as error:
+        raise EnvError(
+            f"ackg serve needs {error.name or 'the web packages'}: "
+            "pip install 'asean-customs-kg[web]'"
+        ) from None
+    from .redact import redact_url
+    from .web.limits import Limits
+    from .web.server import serve
+
+    project = _root()
+    backend = _backend(store, endpoint, timeout if endpoint is not None else None)
+    if store is not None:
+        where = f"the store {store}"
+    elif endpoint is not None:
+        where = f"the SPARQL endpoint {redact_url(endpoint)}"
+    else:
+        where = f"the project's files ({project.path}, {project.describe()})"
+    limits = Limits(timeout=timeout, max_rows=max_rows, concurrent=max_concurrent)
+    return serve(backend, project, where=where, host=host, port=port, limits=limits)

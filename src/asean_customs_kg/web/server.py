@@ -1,0 +1,148 @@
+"""Running the web application: the socket, Uvicorn, the logs, and stopping on a signal.
+
+:func:`serve` loads the graph first (a broken file or an unreachable endpoint is an error
+of the command, before anything listens), binds the socket itself (so that an address in use
+is a one-line error, exit code 2), then runs Uvicorn until SIGINT (Ctrl-C; exit code 130) or
+SIGTERM (exit code 0) stops it: it stops accepting, lets running requests end (at most
+:data:`GRACE` seconds) and exits. Queries still running in the engine do not hold up the exit.
+
+The access log (one line per request on standard error) shows the client, the method, the
+path with every query value masked, the status, the size and the time; never a header.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from types import FrameType
+from typing import IO
+
+from ..errors import EnvError
+from ..queries import Backend
+from ..resources import Root
+from .limits import Limits
+
+__all__ = ["GRACE", "serve"]
+
+#: Seconds that running requests are given to end after a stop signal.
+GRACE = 3
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise EnvError(f"cannot listen on {host}: {error.strerror or error}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as error:
+        sock.close()
+        raise EnvError(
+            f"cannot listen on {host}:{port}: {error.strerror or error}; "
+            "choose another --port or stop what uses it"
+        ) from None
+    sock.setblocking(False)
+    return sock
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """Uvicorn's server, which records the stop signals instead of raising them again
+        once it has stopped (the command returns its exit code instead)."""
+
+        def __init__(self, config: uvicorn.Config, received: list[int]) -> None:
+            super().__init__(config)
+            self.received = received
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            def stop(number: int, frame: FrameType | None) -> None:
+                self.received.append(number)
+                self.handle_exit(number, frame)
+
+            previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server
+
+
+def _logging(stream: IO[str]) -> None:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    web = logging.getLogger("asean_customs_kg.web")
+    web.handlers[:] = [handler]
+    web.setLevel(logging.INFO)
+    web.propagate = False
+    for name in ("uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+def serve(
+    backend: Backend,
+    root: Root,
+    *,
+    where: str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    limits: Limits | None = None,
+    stream: IO[str] | None = None,
+) -> int:
+    """Serves the graph that ``backend`` queries (``where`` says what it is, for people)
+    until a signal stops it; returns the exit code (130 after SIGINT, 0 after SIGTERM)."""
+    import uvicorn
+
+    server_class = _server_class()
+    from .app import create_app
+    from .service import Service
+
+    out = stream if stream is not None else sys.stderr
+    limits = limits or Limits()
+    # Load (or reach) the graph now: its errors are the command's, with their exit codes.
+    backend.query("ASK { ?s ?p ?o }")
+    service = Service(backend, root, limits, where=where)
+    app = create_app(service)
+    sock = _listen(host, port)
+    bound = sock.getsockname()
+    shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+    _logging(out)
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        server_header=False,
+        timeout_graceful_shutdown=GRACE,
+        h11_max_incomplete_event_size=limits.max_query_string + 8 * 1024,
+    )
+    received: list[int] = []
+    server = server_class(config, received)
+    print(
+        f"ackg serve: {where} at http://{shown}:{bound[1]}/ (Ctrl-C to stop)",
+        file=out,
+        flush=True,
+    )
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        received.append(signal.SIGINT)
+    finally:
+        sock.close()
+    print("ackg serve: stopped", file=out, flush=True)
+    return 130 if signal.SIGINT in received else 0

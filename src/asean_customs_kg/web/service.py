@@ -1,0 +1,160 @@
+"""What the server serves, independent of HTTP: the graph (a backend), the saved queries, the
+limits, and the answers, computed once where the graph cannot change.
+
+A :class:`Service` runs queries through the library's public functions (``run_query``,
+``sparql``, :func:`~asean_customs_kg.pages.describe`) in worker threads within its
+:class:`~.limits.Limits`, and turns the library's errors into :class:`~.limits.HttpError`
+(400 for a bad request, 404 for an unknown query, 502 for a server that fails, 500 for a
+broken saved query, with the file's name but not where it lives).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from ..errors import AckgError, DataError, EnvError, UsageError
+from ..pages import Description, describe
+from ..queries import Backend, EmbeddedBackend, SavedQuery, list_queries, run_query, sparql
+from ..resources import Root
+from ..results import Result
+from .limits import HttpError, Limits, QueryRunner
+
+__all__ = ["Service"]
+
+_T = TypeVar("_T")
+_CACHE_SIZE = 2048
+#: The largest graph that the home page draws when the graph is not the project's files.
+MAX_DRAWN_TRIPLES = 200_000
+
+
+def http_error(error: AckgError) -> HttpError:
+    """The HTTP answer to one of the library's errors."""
+    if isinstance(error, DataError):
+        where = error.path.name if error.path is not None else ""
+        if where and error.line is not None:
+            where += f":{error.line}" + (f":{error.column}" if error.column is not None else "")
+        message = " ".join(error.message.split())
+        return HttpError(500, f"{where}: {message}" if where else message)
+    if isinstance(error, EnvError):
+        return HttpError(502, str(error))
+    if isinstance(error, UsageError) and str(error).startswith("unknown query "):
+        return HttpError(404, str(error))
+    return HttpError(400, str(error))
+
+
+class Service:
+    """The graph behind the server: ``backend``, the project at ``root`` (its saved queries),
+    and the ``limits``. Answers are cached when the backend holds the project's files in
+    memory, which cannot change while the server runs (not for a store or an endpoint,
+    which a load may change)."""
+
+    def __init__(self, backend: Backend, root: Root, limits: Limits, *, where: str) -> None:
+        self.backend = backend
+        self.root = root
+        self.limits = limits
+        self.where = where
+        self.runner = QueryRunner(limits)
+        self.queries: dict[str, SavedQuery] = {query.name: query for query in list_queries(root)}
+        self.cacheable = isinstance(backend, EmbeddedBackend)
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._diagrams: dict[str, tuple[str, str]] = {}
+
+    def cached(self, key: Any) -> Any:
+        """A cached answer, or None."""
+        if not self.cacheable:
+            return None
+        found = self._cache.get(key)
+        if found is not None:
+            self._cache.move_to_end(key)
+        return found
+
+    def remember(self, key: Any, value: _T) -> _T:
+        """Caches ``value`` under ``key`` (when answers may be cached); returns it."""
+        if self.cacheable:
+            self._cache[key] = value
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
+    async def _run(self, work: Callable[[], _T]) -> _T:
+        try:
+            return await self.runner.run(work)
+        except AckgError as error:
+            raise http_error(error) from None
+
+    def query(self, name: str) -> SavedQuery:
+        """The saved query ``name``; 404 when there is none."""
+        query = self.queries.get(name)
+        if query is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(self.queries), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise HttpError(404, f"unknown query {name[:60]!r}; {hint}GET /api/ lists them")
+        return query
+
+    async def run_saved(self, query: SavedQuery, params: Mapping[str, str]) -> Result:
+        """Runs a saved query with ``params``, as ``ackg query`` does."""
+        backend = self.backend
+        result = await self._run(lambda: run_query(query, params, backend=backend))
+        self.runner.check_size(len(result))
+        return result
+
+    async def run_sparql(self, text: str) -> Result:
+        """Runs an ad-hoc query with the refusals of ``ackg sparql`` (no update, no
+        ``SERVICE`` or ``FROM``, no extension function)."""
+        backend = self.backend
+        result = await self._run(lambda: sparql(text, backend=backend))
+        self.runner.check_size(len(result))
+        return result
+
+    async def describe(self, iris: list[str]) -> Description | None:
+        """The description of the first of ``iris`` that the graph describes."""
+        backend = self.backend
+
+        def work() -> Description | None:
+            for iri in iris:
+                found = describe(backend, iri)
+                if found is not None:
+                    return found
+            return None
+
+        return await self._run(work)
+
+    async def diagram(self, kind: str) -> tuple[str, str]:
+        """The diagram ``kind`` (``structure`` or ``timeline``) as ``(media type, text)``:
+        SVG when Graphviz's ``dot`` is installed, else Mermaid text. Drawn once per run."""
+        if kind in self._diagrams:
+            return self._diagrams[kind]
+        fmt = "svg" if shutil.which("dot") else "mermaid"
+        drawn = await self._run(lambda: self._draw(kind, fmt))
+        self._diagrams[kind] = drawn
+        return drawn
+
+    def _draw(self, kind: str, fmt: str) -> tuple[str, str]:
+        from typing import cast
+
+        import pyoxigraph
+
+        from .. import diagram
+
+        backend = self.backend
+        if isinstance(backend, EmbeddedBackend):
+            store = backend.store
+        else:
+            count = backend.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows()
+            if not count or int(count[0][0] or 0) > MAX_DRAWN_TRIPLES:
+                raise HttpError(
+                    404, f"the graph has more than {MAX_DRAWN_TRIPLES} triples to draw from"
+                )
+            store = pyoxigraph.Store()
+            triples = backend.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").triples
+            store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+        picture = diagram.diagram(
+            cast("diagram.Kind", kind), cast("diagram.Format", fmt), store=store
+        )
+        text = picture.decode("utf-8") if isinstance(picture, bytes) else picture
+        return ("image/svg+xml" if fmt == "svg" else "text/plain", text)
