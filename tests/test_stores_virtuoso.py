@@ -248,3 +248,46 @@ def test_virtuoso_applies_the_operations_of_a_request_one_by_one(
     answer = endpoint.query(f"ASK {{ GRAPH <{kept}> {{ ?s ?p ?o }} }}")
     endpoint.update(f"DROP SILENT GRAPH <{kept}> ; DROP SILENT GRAPH <{existing}>")
     assert answer.boolean is True
+
+
+def test_without_the_update_role_the_load_is_refused(
+    server: VirtuosoServer, release: export.Release
+) -> None:
+    stores.load_endpoint(server.sparql_url, release)
+    server.sql('REVOKE SPARQL_UPDATE FROM "SPARQL";')
+    try:
+        result = CliRunner().invoke(main, ["load", "--endpoint", server.sparql_url])
+    finally:
+        server.sql('GRANT SPARQL_UPDATE TO "SPARQL";')
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "ackg: error: the load failed, the previous contents of the graphs are intact: the "
+        f"SPARQL endpoint {server.sparql_url} failed (HTTP 500 SPARQL Request Failed): "
+        "Virtuoso 42000 Error SR186:SECURITY: No permission to execute procedure "
+    )
+    assert result.stderr.count("\n") == 1
+    assert quads(server) == release_quads(release)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK { ?body <http://www.w3.org/2004/02/skos/core#notation> 'CPTFWG' }",
+        "ASK { ?body <http://www.w3.org/2004/02/skos/core#notation> 'NO-SUCH-BODY' }",
+        "SELECT ?node WHERE { GRAPH ?g { ?s ?p ?node FILTER isBlank(?node) } } LIMIT 1",
+    ],
+)
+def test_ask_and_blank_nodes_read_as_the_embedded_engine_gives_them(
+    server: VirtuosoServer, query: str
+) -> None:
+    # Virtuoso answers ASK as a SELECT of one integer and labels blank nodes nodeID://...
+    runner = CliRunner()
+    remote = runner.invoke(
+        main, ["sparql", query, "--endpoint", server.sparql_url, "--format", "json"]
+    )
+    embedded = runner.invoke(main, ["sparql", query, "--format", "json"])
+    assert remote.exit_code == embedded.exit_code == 0, remote.output
+    if "ASK" in query:
+        assert remote.stdout == embedded.stdout
+    else:
+        assert '"type": "bnode"' in remote.stdout.replace('":"', '": "')
