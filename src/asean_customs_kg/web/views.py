@@ -224,7 +224,7 @@ async def resource(request: Request) -> Response:
     fmt: str | None = None
     if dot and suffix in (*RDF_FORMATS, "html") and "/" not in suffix:
         path, fmt = stem, suffix
-    iris = LINKER.iris(path)
+    iris = [iri for iri in LINKER.iris(path) if _valid_iri(iri)]
     if not iris:
         raise HttpError(404, f"nothing at /{path[:200]}")
     if fmt is None:
@@ -254,6 +254,16 @@ async def resource(request: Request) -> Response:
         cached = service.remember(key, (body, media))
     body, media = cached
     return Response(body, headers={"Content-Type": media, "Vary": "Accept"})
+
+
+def _valid_iri(iri: str) -> bool:
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def routes() -> list[BaseRoute]:

@@ -1,0 +1,244 @@
+"""``ackg serve`` is safe to put on a network: escaping of hostile data, the security headers,
+CORS, the limits, no stack trace, access logs without secrets, loopback by default, and a
+clean stop on SIGINT and SIGTERM. The real command, on free loopback ports."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from click.testing import CliRunner
+
+from asean_customs_kg.cli import main
+from serve_helpers import Server, copy_project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "web"
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server on a copy of the project with a hostile resource and a broken saved query."""
+    root = copy_project(tmp_path_factory.mktemp("hostile"))
+    (root / "data" / "hostile.ttl").write_bytes((FIXTURES / "hostile.ttl").read_bytes())
+    (root / "queries" / "broken.rq").write_text(
+        "#+ summary: A broken query\nSELECT ?x WHERE { ?x ?y }\n", encoding="utf-8"
+    )
+    log = root / "serve.log"
+    with Server(root=root, log=log) as running:
+        yield running
+
+
+class _Elements(HTMLParser):
+    """The start tags of a page, with their attributes, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _no_markup_from_data(html: str) -> None:
+    """No element, event handler or followable link that the hostile data could have made."""
+    parser = _Elements()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert tag not in ("iframe", "object", "embed"), tag
+        if tag == "script":
+            assert attrs == {"type": "application/ld+json"}
+        if tag == "img":
+            assert (attrs.get("src") or "").startswith("/diagram/"), attrs
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        for name in ("href", "src", "action"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("javascript:", "data:", "vbscript:")), (tag, attrs)
+    assert html.count("</script>") == html.count('<script type="application/ld+json">')
+
+
+def test_the_hostile_resource_is_escaped(hostile: Server) -> None:
+    page = hostile.get("/id/body/hostile", "text/html")
+    assert page.status == 200
+    _no_markup_from_data(page.text)
+    assert "<h1>&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt; &#34;quoted&#34;" in page.text
+    # The javascript: and data: IRIs are shown as text, never linked.
+    assert '<span class="iri">javascript:alert(document.cookie)</span>' in page.text
+    assert "javascript:alert(&#39;page&#39;)" in page.text
+    # Its JSON-LD data block cannot close the script element.
+    block = page.text.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "<" not in block and "\\u003c/script\\u003e" in block
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/id/body/ccc",  # the hostile body points here
+        "/queries/reports-to?body=CCC",
+        "/queries/reports-to?" + urlencode({"body": '"><script>alert(1)</script>'}),
+        "/sparql.html?" + urlencode({"query": "</textarea><script>alert(1)</script>"}),
+        "/sparql.html?"
+        + urlencode(
+            {
+                "query": "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                "SELECT ?l ?n WHERE { ?b skos:prefLabel ?l ; skos:notation ?n }"
+            }
+        ),
+        "/api/docs",
+        "/id/body/%3Cscript%3Ealert(1)%3C/script%3E",
+    ],
+)
+def test_pages_escape_every_value(hostile: Server, path: str) -> None:
+    page = hostile.get(path, "text/html")
+    assert page.media == "text/html"
+    _no_markup_from_data(page.text)
+
+
+def test_the_diagram_has_no_script(hostile: Server) -> None:
+    page = hostile.get("/", "text/html").text
+    if '<img src="/diagram/structure.svg"' not in page:
+        assert "&lt;script&gt;" in page  # the Mermaid text, escaped
+        return
+    svg = hostile.get("/diagram/structure.svg").text
+    assert "<script" not in svg and "&lt;script&gt;" in svg
+
+
+def test_security_headers_on_every_answer(hostile: Server) -> None:
+    for path, accept in [
+        ("/", "text/html"),
+        ("/api/reports-to", None),
+        ("/id/body/ccc.ttl", None),
+        ("/static/style.css", None),
+        ("/nothing/here", "text/html"),
+        ("/api/broken", None),
+    ]:
+        answer = hostile.get(path, accept)
+        assert answer.headers["content-security-policy"] == CSP, path
+        assert answer.headers["x-content-type-options"] == "nosniff", path
+
+
+def test_cors_is_open_for_reading(hostile: Server) -> None:
+    answer = hostile.get("/api/reports-to", headers={"Origin": "https://example.org"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+    preflight = hostile.request(
+        "OPTIONS",
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    assert preflight.status == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "access-control-allow-credentials" not in preflight.headers
+
+
+def test_a_broken_saved_query_is_a_500_without_a_trace(hostile: Server) -> None:
+    answer = hostile.get("/api/broken")
+    assert answer.status == 500
+    assert answer.text == "broken.rq:3:1: invalid SPARQL: expected OPTIONAL\n"
+    assert "Traceback" not in answer.text and str(hostile.root) not in answer.text
+
+
+def test_access_log_has_no_secrets(hostile: Server) -> None:
+    hostile.get(
+        "/api/reports-to?body=CPTFWG&token=s3cret-value",
+        headers={"Authorization": "Bearer s3cret-bearer"},
+    )
+    assert hostile.log is not None
+    deadline = time.monotonic() + 5
+    while "/api/reports-to?" not in hostile.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = hostile.log.read_text()
+    assert '"GET /api/reports-to?body=***&token=***" 400' in log
+    assert "s3cret" not in log and "Traceback" not in log
+
+
+def test_limits() -> None:
+    with Server("--timeout", "1", "--max-concurrent", "1", "--max-rows", "5") as limited:
+        too_many = limited.get("/api/bodies")
+        assert too_many.status == 400
+        assert re.fullmatch(
+            r"the result has \d+ rows, more than the server's limit of 5; "
+            r"add a LIMIT or narrow the query\n",
+            too_many.text,
+        )
+        big = limited.request(
+            "POST", "/sparql", b"x" * (64 * 1024 + 1), {"Content-Type": "application/sparql-query"}
+        )
+        assert big.status == 413
+        assert big.text == "the request body is over the server's limit of 65536 bytes\n"
+        long = limited.get("/sparql?query=" + "x" * (16 * 1024 + 1))
+        assert long.status == 414
+        assert long.text == "the query string is over the server's limit of 16384 characters\n"
+        started = time.monotonic()
+        slow = limited.get("/sparql?" + urlencode({"query": SLOW}))
+        assert slow.status == 503
+        assert slow.text == (
+            "the query ran longer than the server's limit of 1 seconds; narrow it or add a LIMIT\n"
+        )
+        assert time.monotonic() - started < 5
+        # The slow query still holds the only slot: the next one is refused, not queued forever.
+        busy = limited.get("/api/reports-to")
+        assert busy.status == 503 and busy.headers["retry-after"] == "5"
+        assert busy.text == "the server is busy: 1 queries are running; try again later\n"
+        # Stopping does not wait for the engine to finish the slow query.
+        started = time.monotonic()
+        assert limited.stop() == 0
+        assert time.monotonic() - started < 8
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses that listen on ``port`` (IPv4, from /proc/net/tcp)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        address, hex_port = fields[1].split(":")
+        if int(hex_port, 16) == port and fields[3] == "0A":  # LISTEN
+            found.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 0)])
+def test_binds_loopback_and_stops_cleanly(tmp_path: Path, sig: int, code: int) -> None:
+    log = tmp_path / "serve.log"
+    server = Server(log=log).start()
+    try:
+        if Path("/proc/net/tcp").exists():
+            assert _listening_addresses(server.port) == {"127.0.0.1"}
+        assert f"at http://127.0.0.1:{server.port}/ (Ctrl-C to stop)" in log.read_text()
+        started = time.monotonic()
+        assert server.stop(sig) == code
+        assert time.monotonic() - started < 3
+    finally:
+        server.stop(signal.SIGKILL)
+    text = log.read_text()
+    assert text.rstrip().endswith("ackg serve: stopped")
+    assert "Traceback" not in text
+
+
+def test_a_port_in_use_is_a_usage_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ackg: error: cannot listen on 127.0.0.1:{port}: Address already in use; "
+        "choose another --port or stop what uses it\n"
+    )
