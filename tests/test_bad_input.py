@@ -214,39 +214,65 @@ def _without_file_access_override() -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
-@pytest.mark.parametrize("given", ["locked/data.ttl", "locked"])
-def test_a_path_that_may_not_be_searched_is_an_environment_error(
-    tmp_path: Path, given: str
-) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    (locked / "data.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+def _ackg_obeying_permissions(
+    *args: str, cwd: Path, locked: Path
+) -> subprocess.CompletedProcess[bytes]:
+    """``ackg ARGS`` in a process that file permissions bind, with ``locked`` made a directory
+    that may not be searched. Root reads any file: as root, the child gives up the
+    capabilities that let it (or the test is skipped, saying why)."""
+    environment = {k: v for k, v in os.environ.items() if k != "ACKG_HOME"}
     locked.chmod(0)
     try:
         if os.geteuid() != 0:
-            done = _ackg("validate", given, cwd=tmp_path)
-        else:
-            # Root reads any file: the child gives up the capabilities that let it.
-            try:
-                probe = subprocess.run(
-                    [sys.executable, "-c", f"import os; os.listdir({str(locked)!r})"],
-                    preexec_fn=_without_file_access_override,
-                    capture_output=True,
-                    check=False,
-                )
-            except (OSError, subprocess.SubprocessError) as error:
-                pytest.skip(
-                    f"running as root, and cannot give up the override of permissions: {error}"
-                )
-            if probe.returncode == 0:
-                pytest.skip(
-                    "running as root with permission checks overridden (no capabilities to drop)"
-                )
-            done = _ackg("validate", given, cwd=tmp_path, preexec_fn=_without_file_access_override)
+            return _ackg(*args, cwd=cwd, env=environment)
+        try:
+            probe = subprocess.run(
+                [sys.executable, "-c", f"import os; os.listdir({str(locked)!r})"],
+                preexec_fn=_without_file_access_override,
+                capture_output=True,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            pytest.skip(f"running as root, and cannot give up the override of permissions: {error}")
+        if probe.returncode == 0:
+            pytest.skip(
+                "running as root with permission checks overridden (no capabilities to drop)"
+            )
+        return _ackg(*args, cwd=cwd, env=environment, preexec_fn=_without_file_access_override)
     finally:
         locked.chmod(0o755)
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Path:
+    """``tmp_path/locked``, holding a Turtle file, a query file and a project."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "data.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    (locked / "query.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n")
+    for name in ("ontology", "data", "queries"):
+        (locked / "project" / name).mkdir(parents=True)
+    return locked
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "locked/data.ttl"], "locked/data.ttl: cannot read: Permission denied"),
+        (["validate", "locked"], "locked: cannot read: Permission denied"),
+        (
+            ["sparql", "locked/query.rq"],
+            "locked/query.rq: cannot read the query file: Permission denied",
+        ),
+        (["export", "-o", "locked/out.trig"], "locked/.out.trig.partial: Permission denied"),
+    ],
+)
+def test_a_path_that_may_not_be_searched_is_an_environment_error(
+    tmp_path: Path, locked: Path, args: list[str], message: str
+) -> None:
+    done = _ackg_obeying_permissions(*args, cwd=tmp_path, locked=locked)
     assert done.returncode == 2
-    assert done.stderr.decode() == f"ackg: error: {given}: cannot read: Permission denied\n"
+    assert done.stderr.decode() == f"ackg: error: {message}\n"
 
 
 ILL_TYPED = FIXTURES / "invalid" / "logic-dt-not-type.ttl"

@@ -133,6 +133,11 @@ class AckgGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return EXIT_OK
+        except OSError as error:
+            # One that no command worded (e.g. a directory it may not search): one line.
+            from .errors import environment_error
+
+            return _fail(str(environment_error(error)), EXIT_USAGE)
         if isinstance(result, int) and not isinstance(result, bool):
             return result
         return EXIT_OK

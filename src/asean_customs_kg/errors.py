@@ -98,6 +98,18 @@ class ShapesError(UsageError):
     exit_code = 2
 
 
+def environment_error(error: OSError) -> EnvError:
+    """The one-line :class:`EnvError` for an operating-system error that no command turned
+    into a message of its own (a file or directory it may not read, a full disk...):
+    ``path: reason``. The last resort of the ``ackg`` command, so that such an error is never
+    a traceback."""
+    reason = error.strerror or str(error)
+    if error.filename is None:
+        return EnvError(reason)
+    name = os.fsdecode(error.filename) if isinstance(error.filename, bytes) else error.filename
+    return EnvError(f"{_display_path(Path(name))}: {reason}")
+
+
 def _display_path(path: Path) -> str:
     """The path relative to the current directory when it lies below it, else as given."""
     if path.is_absolute():

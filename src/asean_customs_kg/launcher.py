@@ -71,6 +71,11 @@ def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+    except OSError as error:  # one that no command worded: one line, as the click path says
+        from .errors import environment_error
+
+        sys.stderr.write(f"ackg: error: {environment_error(error)}\n")
+        return 2
     return 0
 
 

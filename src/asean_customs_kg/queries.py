@@ -650,13 +650,22 @@ def run_query(
         raise DataError(str(error), query.path, line, column) from None
 
 
+def _is_file(argument: str) -> bool:
+    """Whether ``argument`` names a file; :class:`EnvError` when that cannot be known (a
+    directory on the way that may not be searched)."""
+    try:
+        return Path(argument).is_file()
+    except OSError as error:
+        raise EnvError(f"{argument}: cannot read the query file: {error.strerror}") from error
+
+
 def read_sparql_argument(argument: str, stdin: IO[str] | None = None) -> str:
     """The query text that a command-line argument gives: ``-`` reads ``stdin``; an existing
     file is read; anything else is the text itself. Raises :class:`EnvError` for a file that
     cannot be read and :class:`UsageError` for empty text."""
     if argument == "-":
         text = (stdin or sys.stdin).read()
-    elif "\n" not in argument and "{" not in argument and Path(argument).is_file():
+    elif "\n" not in argument and "{" not in argument and _is_file(argument):
         try:
             text = Path(argument).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
