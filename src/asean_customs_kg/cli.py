@@ -877,11 +877,12 @@ def serve_command(
 
     project = _root()
     backend = _backend(store, endpoint, timeout if endpoint is not None else None)
+    # What the pages say the graph is, and (in the log only) where it is.
     if store is not None:
-        where = f"the store {store}"
+        where, detail = "an on-disk store", store
     elif endpoint is not None:
-        where = f"the SPARQL endpoint {redact_url(endpoint)}"
+        where, detail = "a SPARQL server", redact_url(endpoint)
     else:
-        where = f"the project's files ({project.path}, {project.describe()})"
+        where, detail = "the project's files", f"{project.path}, {project.describe()}"
     limits = Limits(timeout=timeout, max_rows=max_rows, concurrent=max_concurrent)
-    return serve(backend, project, where=where, host=host, port=port, limits=limits)
+    return serve(backend, project, where=where, detail=detail, host=host, port=port, limits=limits)

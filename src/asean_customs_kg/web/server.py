@@ -99,13 +99,15 @@ def serve(
     root: Root,
     *,
     where: str,
+    detail: str = "",
     host: str = "127.0.0.1",
     port: int = 8000,
     limits: Limits | None = None,
     stream: IO[str] | None = None,
 ) -> int:
-    """Serves the graph that ``backend`` queries (``where`` says what it is, for people)
-    until a signal stops it; returns the exit code (130 after SIGINT, 0 after SIGTERM)."""
+    """Serves the graph that ``backend`` queries until a signal stops it; returns the exit
+    code (130 after SIGINT, 0 after SIGTERM). ``where`` says what the graph is, on the pages;
+    ``detail`` where it is (a directory, a URL with its secrets masked), in the log only."""
     import uvicorn
 
     server_class = _server_class()
@@ -134,7 +136,8 @@ def serve(
     received: list[int] = []
     server = server_class(config, received)
     print(
-        f"ackg serve: {where} at http://{shown}:{bound[1]}/ (Ctrl-C to stop)",
+        f"ackg serve: {where}{f' ({detail})' if detail else ''} at "
+        f"http://{shown}:{bound[1]}/ (Ctrl-C to stop)",
         file=out,
         flush=True,
     )

@@ -108,7 +108,38 @@ async def home(request: Request) -> Response:
             continue
         diagrams[kind] = {"svg": media == "image/svg+xml", "text": text}
     queries = [service.queries[name] for name in sorted(service.queries)]
-    return _page("home.html", title="Home", diagrams=diagrams, queries=queries, where=service.where)
+    return _page(
+        "home.html",
+        title="Home",
+        diagrams=diagrams,
+        queries=queries,
+        where=service.where,
+        bodies=await _bodies(service),
+    )
+
+
+async def _bodies(service: Service) -> list[tuple[str, str, str]]:
+    """``(name, acronym, link)`` of the bodies that the saved query ``bodies`` lists (its
+    ``?name``, ``?acronym`` and ``?body`` columns); none when there is no such query."""
+    query = service.queries.get("bodies")
+    if query is None:
+        return []
+    try:
+        result = await service.run_saved(query, {})
+    except HttpError:
+        return []
+    if result.form != "select" or not {"name", "body"} <= set(result.variables):
+        return []
+    found = []
+    records = result.to_python()
+    assert isinstance(records, list)
+    for row in records:
+        assert isinstance(row, dict)
+        body, name = row.get("body"), row.get("name")
+        link = LINKER.href(body) if isinstance(body, str) else None
+        if link is not None and isinstance(name, str):
+            found.append((name, str(row.get("acronym") or ""), link))
+    return found
 
 
 async def diagram_svg(request: Request) -> Response:
