@@ -20,6 +20,7 @@ from ..pages import Description, describe
 from ..queries import Backend, EmbeddedBackend, SavedQuery, list_queries, run_query, sparql
 from ..resources import Root
 from ..results import Result
+from ..stores import StoreBackend
 from .limits import HttpError, Limits, QueryRunner
 
 __all__ = ["Service"]
@@ -47,9 +48,9 @@ def http_error(error: AckgError) -> HttpError:
 
 class Service:
     """The graph behind the server: ``backend``, the project at ``root`` (its saved queries),
-    and the ``limits``. Answers are cached when the backend holds the project's files in
-    memory, which cannot change while the server runs (not for a store or an endpoint,
-    which a load may change)."""
+    and the ``limits``. Answers are cached when the graph cannot change while the server
+    runs: the project's files, held in memory, and an on-disk store, which is opened
+    read-only and so read as it was when the server started; not for an endpoint."""
 
     def __init__(self, backend: Backend, root: Root, limits: Limits, *, where: str) -> None:
         self.backend = backend
@@ -58,7 +59,7 @@ class Service:
         self.where = where
         self.runner = QueryRunner(limits)
         self.queries: dict[str, SavedQuery] = {query.name: query for query in list_queries(root)}
-        self.cacheable = isinstance(backend, EmbeddedBackend)
+        self.cacheable = isinstance(backend, EmbeddedBackend | StoreBackend)
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._diagrams: dict[str, tuple[str, str]] = {}
 
