@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asean_customs_kg.cli import main
 from asean_customs_kg.errors import DataError, UsageError
 from asean_customs_kg.queries import SavedQuery, list_queries, read_query, run_query, sparql
-from asean_customs_kg.sparqltext import check_extensions
+from asean_customs_kg.sparqltext import check_extensions, sparql_term
 from asean_customs_kg.stores import EndpointBackend
 from recording_server import RecordingServer
 
@@ -23,6 +26,16 @@ OPT_IN = (
     "(allow_extensions=True) if that is intended"
 )
 BIF = "http://www.openlinksw.com/schemas/bif#"
+# The XSD datatypes (XML Schema 1.1 Part 2, section 3) a value may be cast to.
+XSD_CASTS = set(
+    str.split(
+        "string boolean decimal integer double float date time dateTime dateTimeStamp duration "
+        "dayTimeDuration yearMonthDuration gYear gYearMonth gMonth gMonthDay gDay long int short "
+        "byte nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger unsignedLong "
+        "unsignedInt unsignedShort unsignedByte normalizedString token language Name NCName "
+        "NMTOKEN anyURI base64Binary hexBinary"
+    )
+)
 
 
 def calls(name: str) -> str:
@@ -183,3 +196,33 @@ def test_a_saved_query_with_an_extension_is_a_broken_file(tmp_path: Path) -> Non
         "the query calls the function bif:http_get, which is neither a SPARQL 1.1 built-in nor "
         "an XSD cast; a saved query must be portable SPARQL 1.1"
     )
+
+
+# --- properties: what strings, comments and IRIs hold never counts; a call always does ---
+
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_any_text_in_a_string_or_a_comment_is_no_call(text: str) -> None:
+    try:
+        literal = sparql_term(pyoxigraph.Literal(text))
+    except UsageError:  # a value holding \u is refused when bound: not a query
+        return
+    comment = text.replace("\n", " ").replace("\r", " ")
+    check_extensions(f"ASK {{ ?s ?p {literal} # {comment}\n FILTER (?o = {literal}) }}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,8}", fullmatch=True), _TEXT)
+def test_any_prefixed_name_called_is_refused_but_an_xsd_cast(local: str, text: str) -> None:
+    literal = '"' + "".join(c for c in text if c.isalnum()) + '"'
+    for prefix in ("bif", "sql", "ex", "xsd"):
+        query = f"ASK {{ ?s ?p ?o FILTER ({prefix}:{local}({literal}) = ?o) }}"
+        if prefix == "xsd" and local in XSD_CASTS:
+            check_extensions(query)
+            continue
+        with pytest.raises(UsageError) as caught:
+            check_extensions(query)
+        assert str(caught.value) == calls(f"{prefix}:{local}")
