@@ -115,6 +115,50 @@ def test_text_values_must_be_utf8_without_control_characters(
     assert str(caught.value) == message
 
 
+@pytest.fixture(scope="module")
+def typed_query(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved query with optional parameters of XSD types that have no pattern of their own."""
+    path = tmp_path_factory.mktemp("queries") / "typed.rq"
+    names = ("long", "dateTime", "double", "hexBinary", "anyURI")
+    variables = ", ".join(f"?__{name.lower()}_xsd_{name}" for name in names)
+    path.write_text(f"#+ summary: t\nSELECT ?v WHERE {{ BIND (COALESCE({variables}) AS ?v) }}\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "accepted"),
+    [
+        ("long", "12", True),
+        ("long", "\uff11\uff12", False),
+        ("long", "1.5", False),
+        ("datetime", "2015-01-01T10:00:00", True),
+        ("datetime", "2015-02-30T00:00:00", False),
+        ("datetime", "\u0662015-01-01T10:00:00", False),
+        ("double", "1e3", True),
+        ("double", "\u0e51e3", False),
+        ("hexbinary", "0F", True),
+        ("hexbinary", "\uff10F", False),
+        ("anyuri", "https://example.org/\u00fc", True),
+    ],
+)
+def test_values_of_other_xsd_types_must_be_well_formed(
+    typed_query: Path, name: str, value: str, accepted: bool
+) -> None:
+    query = read_query(typed_query)
+    datatype = query.parameter(name).datatype
+    assert datatype is not None
+    if accepted:
+        (row,) = run_query(query, {name: value}).solutions
+        assert row[0] is not None
+        return
+    with pytest.raises(UsageError) as caught:
+        run_query(query, {name: value})
+    local = datatype.removeprefix("http://www.w3.org/2001/XMLSchema#")
+    assert str(caught.value) == (
+        f"invalid value {value!r} for parameter '{name}': expected a value of type xsd:{local}"
+    )
+
+
 def test_tabs_and_line_breaks_are_still_text(text_query: Path) -> None:
     result = run_query(read_query(text_query), {"text": "a\tb\nc\r"})
     assert [term.value for (term,) in result.solutions] == ["a\tb\nc\r"]  # type: ignore[union-attr]

@@ -3,7 +3,8 @@ and never a traceback, and a parameter value is bound as one well-formed RDF ter
 
 Two batteries:
 
-* **parameter values** for each kind of parameter (a year, a date, an IRI, plain text): any
+* **parameter values** for each kind of parameter (a year, a date, an IRI, plain text, and
+  other XSD types: dateTime, double, gYearMonth, integer, boolean): any
   Unicode text, text from bytes that are not UTF-8 (as the command line decodes them), and
   digits of every script. A value that is accepted must give a ``VALUES`` block that the
   engine parses and that binds exactly one term, equal to the one resolved, and a typed
@@ -42,7 +43,7 @@ from asean_customs_kg.queries import (
 from asean_customs_kg.sparqltext import BindableTerm, bind_values
 
 PARAMETERS = settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     database=None,
@@ -52,6 +53,7 @@ COMMANDS = settings(PARAMETERS, max_examples=40)
 DOCUMENTS = settings(PARAMETERS, max_examples=60)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 EXIT_CODES = {0, 1, 2}
 
 # --- parameter values ---
@@ -72,6 +74,7 @@ VALUES = st.one_of(
         st.text(DIGITS, min_size=2, max_size=2),
     ),
     st.sampled_from(["2023", "2015-01-01", "CPTFWG", "cptfwg", "ovw:p3", "x" * 1001, " 2023"]),
+    st.sampled_from(["2015-01-01T10:00:00", "1e3", "NaN", "2019-12", "true", "1", "-0"]),
     st.from_regex(r"https?://[a-z.]{1,8}/[^\s]{0,8}", fullmatch=True),
 )
 
@@ -82,12 +85,24 @@ def _text_query(directory: Path) -> SavedQuery:
     return read_query(path)
 
 
+def _typed_query(directory: Path) -> SavedQuery:
+    """Optional parameters of XSD types that pyoxigraph casts (so the check can judge them)."""
+    path = directory / "typed.rq"
+    path.write_text(
+        "#+ summary: Typed values.\nSELECT ?v WHERE { BIND (COALESCE(?__t_xsd_dateTime, "
+        "?__d_xsd_double, ?__m_xsd_gYearMonth, ?__i_xsd_integer, ?__b_xsd_boolean) AS ?v) }\n"
+    )
+    return read_query(path)
+
+
 def _kinds(directory: Path) -> list[tuple[SavedQuery, str]]:
+    typed = _typed_query(directory)
     return [
         (get_query("plan-in-force"), "year"),
         (get_query("bodies-existing-on"), "date"),
         (get_query("reports-to"), "body"),
         (_text_query(directory), "text"),
+        *((typed, name) for name in ("t", "d", "m", "i", "b")),
     ]
 
 
@@ -95,15 +110,23 @@ _ECHO = "SELECT ?_v WHERE { }"
 
 
 def _check_bound(term: BindableTerm) -> None:
-    """The VALUES text of ``term`` parses, binds exactly one term, that term, well-formed."""
-    text = bind_values(_ECHO, {"_v": term})
+    """The VALUES text of ``term`` parses and binds exactly one term: ``term`` itself or, for a
+    typed literal, the same value (pyoxigraph writes "0"^^xsd:boolean as "false"), and a typed
+    literal is well-formed (its text cast to its datatype gives that value)."""
+    datatype = term.datatype.value if isinstance(term, pyoxigraph.Literal) else None
+    if datatype is None or datatype in (XSD + "string", RDF_LANG_STRING):
+        text = bind_values(_ECHO, {"_v": term})
+        rows = list(pyoxigraph.Store().query(text))  # type: ignore[arg-type]
+        assert len(rows) == 1 and len(rows[0]) == 1, text
+        assert rows[0][0] == term, text
+        return
+    cast = f"SELECT ?_v (<{datatype}>(STR(?_v)) AS ?c) WHERE {{ }}"
+    text = bind_values(cast, {"_v": term})
     rows = list(pyoxigraph.Store().query(text))  # type: ignore[arg-type]
-    assert len(rows) == 1 and len(rows[0]) == 1, text
-    assert rows[0][0] == term, text
-    if isinstance(term, pyoxigraph.Literal) and term.datatype.value != XSD + "string":
-        cast = f"SELECT (<{term.datatype.value}>(STR(?_v)) AS ?c) WHERE {{ }}"
-        (row,) = pyoxigraph.Store().query(bind_values(cast, {"_v": term}))  # type: ignore[misc]
-        assert row[0] is not None, f"{term} is not a well-formed {term.datatype.value}"
+    assert len(rows) == 1, text
+    bound, canonical = rows[0][0], rows[0][1]
+    assert canonical is not None, f"{term} is not a well-formed {datatype}"
+    assert bound == canonical, text
 
 
 @given(value=VALUES)

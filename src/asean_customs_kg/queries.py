@@ -591,8 +591,35 @@ def _value(parameter: Parameter, value: str, backend: Backend, query: SavedQuery
                     f"invalid value {_show(value)} for parameter '{parameter.name}': "
                     f"expected {check[1] if check else 'a date'}"
                 ) from error
+        if check is None and parameter.datatype.startswith(_XSD) and not _well_formed(value, local):
+            raise UsageError(
+                f"invalid value {_show(value)} for parameter '{parameter.name}': "
+                f"expected {parameter.expected}"
+            )
         return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(parameter.datatype))
     return pyoxigraph.Literal(value)
+
+
+# XSD types whose values may be written in any script; every other XSD type is written in ASCII.
+_UNICODE_TYPES = frozenset(
+    ("string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN", "anyURI")
+)
+
+
+def _well_formed(value: str, local: str) -> bool:
+    """Whether ``value`` is a lexical form of ``xsd:<local>``, a type without a pattern in
+    :data:`_LEXICAL`: the integer types by the integer pattern, the others by pyoxigraph's
+    cast to the type where it has one (a query on an empty store), else by being ASCII."""
+    if local.endswith(("Integer", "long", "int", "short", "byte", "Long", "Int", "Short", "Byte")):
+        return _LEXICAL["integer"][0].fullmatch(value) is not None
+    if local in _UNICODE_TYPES:
+        return True
+    cast = f"SELECT (<{_XSD}{local}>({sparql_term(pyoxigraph.Literal(value))}) AS ?v) WHERE {{}}"
+    try:
+        answer = pyoxigraph.Store().query(cast)
+    except (SyntaxError, RuntimeError, OSError, ValueError):
+        return value.isascii()  # no cast to this type: XSD writes it in ASCII
+    return any(solution[0] is not None for solution in answer)  # type: ignore[union-attr]
 
 
 def bindings_for(
