@@ -11,6 +11,7 @@ password, may update through the Digest-authenticated ``/sparql-auth``.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 import subprocess
@@ -67,6 +68,16 @@ MaxQueryExecutionTime = 60
 """
 
 
+def _die_with_parent() -> None:
+    """In the server's process before it starts: the kernel stops it (SIGTERM) if the test
+    process dies without stopping it (killed, or a timeout)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def require_virtuoso() -> None:
     """Skips the test when Virtuoso is not installed (``.ci/run`` installs it where it can)."""
     if VIRTUOSO is None or ISQL is None:
@@ -120,7 +131,18 @@ class VirtuosoServer:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
+        try:  # whatever fails from here on (Ctrl-C too), the server started is stopped
+            self._wait_and_grant(fresh)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_and_grant(self, fresh: bool) -> None:
+        """Waits until the SPARQL endpoint answers; on a new database, grants the rights."""
+        assert self.process is not None
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -129,7 +151,6 @@ class VirtuosoServer:
                 break
             except (urllib.error.URLError, ConnectionError):
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
                     raise RuntimeError(
                         f"Virtuoso on port {self.http_port} did not start; see "
                         f"{self.directory / 'virtuoso.log'}"
@@ -141,7 +162,6 @@ class VirtuosoServer:
                 f"DB.DBA.USER_CREATE('{LOADER}', '{self.password}');",
                 f'GRANT SPARQL_UPDATE TO "{LOADER}";',
             )
-        return self
 
     def sql(self, *statements: str) -> str:
         """Runs SQL statements as the database administrator (``isql-vt``); returns the output."""
