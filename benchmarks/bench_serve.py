@@ -23,25 +23,38 @@ Targets, each loaded by ``wrk`` (Debian's ``wrk``; ``--connections`` 32, ``--thr
 It prints requests per second, p50 and p99 latency, and each ackg figure as a fraction of
 Oxigraph's throughput. The targets on 2 cores: the saved-query API at least a third of
 Oxigraph's throughput, p99 under 50 ms, at 32 connections; it exits 1 when the API on the
-project's files misses them. Usage::
+project's files misses them.
+
+``--scale N`` measures something else: a synthetic graph of N triples (``generate.py``) loaded
+with ``ackg load --store``, and every saved query (with the parameters ``generate.py`` gives)
+run ``--runs`` times both on the store directly (``run_query`` on a ``StoreBackend`` and the
+result written as JSON, what ``ackg query --store DIR --format json`` does) and through
+``ackg serve --store DIR``'s API, one request at a time. Each request differs from the others
+by an unused media range in its ``Accept`` header, so that the server's cache never answers.
+The target: no query slower through the API than 1.2x its time on the store. Usage::
 
     .venv/bin/python benchmarks/bench_serve.py [--duration 10] [--connections 32]
+    .venv/bin/python benchmarks/bench_serve.py --scale 1e6 [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +65,8 @@ QUERY_GRAPHS = (
     "https://w3id.org/asean-customs-kg/graph/data",
 )
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+# Numbers that make each request of the --scale runs distinct (see the module doc).
+_REQUESTS = itertools.count()
 
 
 def _free_port() -> int:
@@ -131,12 +146,84 @@ def _bound_query() -> str:
     return bind_values(query.text, bindings)
 
 
+def _median(work: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def scale(triples: int, runs: int) -> int:
+    """Every saved query on a store of ``triples`` triples: directly, and through the API."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import generate
+
+    from asean_customs_kg.formats import format_result
+    from asean_customs_kg.queries import list_queries, run_query
+    from asean_customs_kg.stores import StoreBackend
+
+    ackg = Path(sys.executable).parent / "ackg"
+    with tempfile.TemporaryDirectory(prefix="ackg-bench-serve-scale-") as work:
+        home = Path(work) / "graph"
+        manifest: dict[str, Any] = generate.generate(home, triples)
+        store = Path(work) / "store"
+        subprocess.run(
+            [str(ackg), "--root", str(home), "load", "--store", str(store)],
+            check=True,
+            capture_output=True,
+        )
+        port = _free_port()
+        command = [str(ackg), "--root", str(home), "serve", "--store", str(store)]
+        command += ["--port", str(port), "--max-rows", "100000000", "--timeout", "600"]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        backend = StoreBackend(store)
+        rows = []
+        try:
+            _wait(f"http://127.0.0.1:{port}/api/", server)
+            for query in list_queries(home):
+                params = manifest["params"].get(query.name, {})
+                graph = query.form in ("CONSTRUCT", "DESCRIBE")
+
+                def direct(query: Any = query, params: Any = params, graph: bool = graph) -> None:
+                    result = run_query(query, params, backend=backend)
+                    format_result(result, "nt" if graph else "json")
+
+                def api(query: Any = query, params: Any = params) -> None:
+                    accept = "application/sparql-results+json, application/n-triples;q=0.9, "
+                    accept += f"x-bench/run-{next(_REQUESTS)};q=0.1"
+                    url = f"http://127.0.0.1:{port}/api/{query.name}?{urlencode(params)}"
+                    request = urllib.request.Request(url, headers={"Accept": accept})
+                    with _OPENER.open(request, timeout=600) as response:
+                        response.read()
+
+                direct()  # warm the store's caches once, for both sides
+                rows.append((query.name, _median(direct, runs), _median(api, runs)))
+        finally:
+            _stop(server)
+    print(f"{manifest['triples']} triples; median of {runs} runs; each API request uncached")
+    print(f"{'query':28} {'store':>10} {'API':>10} {'API/store':>9}")
+    worst = 0.0
+    for name, on_store, through_api in rows:
+        ratio = through_api / on_store
+        worst = max(worst, ratio)
+        print(f"{name:28} {on_store * 1000:8.1f}ms {through_api * 1000:8.1f}ms {ratio:9.2f}")
+    ok = worst <= 1.2
+    print(f"target (no query slower than 1.2x through the API): {'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per target")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--scale", type=float, default=None, help="triples (e.g. 1e6)")
+    parser.add_argument("--runs", type=int, default=5, help="with --scale: runs per query")
     args = parser.parse_args()
+    if args.scale is not None:
+        return scale(int(args.scale), args.runs)
     bin_dir = Path(sys.executable).parent
     oxigraph = bin_dir / "oxigraph"
     ackg = bin_dir / "ackg"

@@ -48,12 +48,19 @@ def copy_project(target: Path) -> Path:
 
 
 class Server:
-    """``ackg [--root ROOT] serve --port PORT [ARGS]`` as a context manager; its standard
-    error is kept in ``log`` (a file)."""
+    """``ackg [--root ROOT] serve --port PORT [ARGS]`` as a context manager, in the
+    environment ``env`` (default: the tests' own); its standard error is kept in ``log``."""
 
-    def __init__(self, *args: str, root: Path | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        *args: str,
+        root: Path | None = None,
+        log: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.args = args
         self.root = root
+        self.env = env
         self.port = free_port()
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -72,7 +79,7 @@ class Server:
         command += ["serve", "--port", str(self.port), *self.args]
         log = open(self.log, "wb") if self.log is not None else subprocess.DEVNULL  # noqa: SIM115
         self._log_file = log
-        self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=ROOT)
+        self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=ROOT, env=self.env)
         deadline = time.monotonic() + 60
         while True:
             try:

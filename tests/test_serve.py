@@ -4,6 +4,7 @@ format, every error (the limits, safety and signals are in test_serve_safety.py)
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -296,6 +297,19 @@ def test_home_page(server: Server) -> None:
     else:
         assert "flowchart" in page.text  # the Mermaid text, without Graphviz
     assert server.get("/diagram/other.svg").status == 404
+
+
+def test_home_page_without_graphviz(tmp_path: Path) -> None:
+    # A PATH without Graphviz's dot: the diagrams are the Mermaid text, escaped, in the page.
+    env = {**os.environ, "PATH": str(tmp_path)}
+    with Server(env=env) as without_dot:
+        page = without_dot.get("/", "text/html")
+        assert page.status == 200 and "<img" not in page.text
+        assert '<pre class="diagram">flowchart BT' in page.text
+        assert "ccc[&#34;&lt;b&gt;CCC&lt;/b&gt;&lt;br/&gt;Coordinating Committee on" in page.text
+        missing = without_dot.get("/diagram/structure.svg")
+        assert missing.status == 404
+        assert missing.text == ("Graphviz's dot is not installed on the server: no SVG to serve\n")
 
 
 def test_query_page(server: Server) -> None:
