@@ -16,9 +16,11 @@ queried as their union):
   ``sh:maxCount`` a ``GROUP BY ?this HAVING (COUNT(DISTINCT ?value) ...)``;
 * a value-type, string or range constraint is a ``FILTER`` that keeps the value nodes that do not
   pass: ``sh:class`` (``rdf:type/rdfs:subClassOf*``; a literal never passes), ``sh:datatype``,
-  ``sh:nodeKind``, ``sh:minLength``, ``sh:pattern`` with ``sh:flags`` (a blank node never passes
-  these two), ``sh:languageIn`` (``langMatches``), ``sh:minInclusive`` (a value that cannot be
-  compared with the minimum fails: the comparison's error counts as false) and ``sh:or``, whose
+  ``sh:nodeKind``, ``sh:minLength``, ``sh:maxLength``, ``sh:pattern`` with ``sh:flags`` (a
+  blank node never passes these), ``sh:languageIn`` (``langMatches``), ``sh:minInclusive``,
+  ``sh:maxInclusive``, ``sh:minExclusive``, ``sh:maxExclusive`` (a value that cannot be
+  compared with the bound fails, as SHACL says: the comparison's error counts as false; pySHACL
+  orders such a value by its datatype IRI, as rdflib does, so it may pass it) and ``sh:or``, whose
   members (node shapes of these constraints, or property shapes with counts and these
   constraints) become one boolean expression, ``EXISTS``/``NOT EXISTS`` on their paths;
 * ``sh:datatype`` also fails an ill-typed literal ("abc"^^xsd:integer). Which literals are
@@ -44,7 +46,8 @@ or no ``sh:message`` (pySHACL's default texts print nodes in its own way) stays 
 does a node shape with such a constraint on the focus node, another kind of target, or one that
 another shape refers to. The language ranges of ``sh:languageIn`` must be primary subtags (for
 ``en-US`` pySHACL's matching differs from ``langMatches``), the flags of ``sh:pattern`` among
-``i`` and ``m`` (the only ones pySHACL applies), the minimum of ``sh:minInclusive`` a number.
+``i`` and ``m`` (the only ones pySHACL applies), the bound of ``sh:minInclusive`` (and of the
+other range constraints) a number.
 
 A pyoxigraph store does not keep every literal as written: ``"01"^^xsd:integer`` and
 ``"1.50"^^xsd:decimal`` read back as ``"1"`` and ``"1.5"``, derived integer types
@@ -149,10 +152,14 @@ _VALUE_PARAMS = (
     "datatype",
     "nodeKind",
     "minLength",
+    "maxLength",
     "pattern",
     "flags",
     "languageIn",
     "minInclusive",
+    "maxInclusive",
+    "minExclusive",
+    "maxExclusive",
     "or",
 )
 
@@ -265,9 +272,10 @@ def _tests(shapes: rdflib.Graph, node: Node, depth: int = 0) -> list[_Test]:
         if name not in _NODE_KINDS:
             raise _Unsupported("an unknown node kind")
         tests.append(_Test("nodeKind", name))
-    length = _count(shapes, node, "minLength")
-    if length is not None:
-        tests.append(_Test("minLength", length))
+    for name in ("minLength", "maxLength"):
+        length = _count(shapes, node, name)
+        if length is not None:
+            tests.append(_Test(name, length))
     flags_node = _only(shapes, node, "flags")
     flags = str(flags_node) if flags_node is not None else ""
     if flags_node is not None and (not isinstance(flags_node, Literal) or set(flags) - set("im")):
@@ -285,15 +293,16 @@ def _tests(shapes: rdflib.Graph, node: Node, depth: int = 0) -> list[_Test]:
                 raise _Unsupported("a language range other than a primary subtag")
             ranges.append(str(item))
         tests.append(_Test("languageIn", tuple(ranges)))
-    for minimum in shapes.objects(node, _sh("minInclusive")):
-        if (
-            not isinstance(minimum, Literal)
-            or str(minimum.datatype) not in _NUMBERS
-            or minimum.value is None
-            or getattr(minimum, "ill_typed", False)
-        ):
-            raise _Unsupported("sh:minInclusive is not a number")
-        tests.append(_Test("minInclusive", f'"{minimum}"^^<{minimum.datatype}>'))
+    for name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
+        for bound in shapes.objects(node, _sh(name)):
+            if (
+                not isinstance(bound, Literal)
+                or str(bound.datatype) not in _NUMBERS
+                or bound.value is None
+                or getattr(bound, "ill_typed", False)
+            ):
+                raise _Unsupported(f"sh:{name} is not a number")
+            tests.append(_Test(name, f'"{bound}"^^<{bound.datatype}>'))
     for head in shapes.objects(node, _sh("or")):
         if depth > 4:
             raise _Unsupported("sh:or nested too deep")

@@ -39,6 +39,13 @@ if TYPE_CHECKING:
 
 __all__ = ["core_findings", "core_results", "rewritten_predicates"]
 
+_COMPARISONS = {
+    "minInclusive": ">=",
+    "maxInclusive": "<=",
+    "minExclusive": ">",
+    "maxExclusive": "<",
+}
+
 
 class _Renderer:
     """Writes tests as SPARQL expressions, with fresh variables and the ill-typed literals."""
@@ -93,8 +100,10 @@ class _Renderer:
             assert isinstance(arg, tuple)
             ranges = " || ".join(f"LANGMATCHES(LANG({x}), {_string(r)})" for r in arg)
             expr = f'isLiteral({x}) && LANG({x}) != "" && ({ranges or "false"})'
-        elif kind == "minInclusive":
-            expr = f"isLiteral({x}) && {x} >= {arg}"
+        elif kind == "maxLength":
+            expr = f"!isBlank({x}) && STRLEN(STR({x})) <= {arg}"
+        elif kind in _COMPARISONS:
+            expr = f"isLiteral({x}) && {x} {_COMPARISONS[kind]} {arg}"
         else:  # or
             assert isinstance(arg, tuple)
             expr = " || ".join(f"({self.conforms(m, x)})" for m in arg) or "false"
@@ -294,6 +303,11 @@ def rewritten_predicates(chunks: Iterable[Sequence[pyoxigraph.Triple]]) -> froze
     The distinct typed literals (other than strings) go through a small scratch store; those
     that do not come back unchanged are looked for again to find their predicates. ``chunks``
     is read twice.
+
+    The other way round too: a literal that is not a lexical form of its datatype, which the
+    store keeps as written, but which rdflib (and so pySHACL) reads as a value and writes anew
+    (``"๑๒"^^xsd:integer``, Thai digits, is 12 to Python; ``"1_000"`` is 1000). Only a form
+    that is not ASCII or holds white space or ``_`` can be one, so only those are read by rdflib.
     """
     chunks = list(chunks)
     objects = {t.object for chunk in chunks for t in chunk}
@@ -310,9 +324,21 @@ def rewritten_predicates(chunks: Iterable[Sequence[pyoxigraph.Triple]]) -> froze
     node = pyoxigraph.NamedNode("urn:x-ackg:literal")
     scratch.bulk_extend(pyoxigraph.Quad(node, node, literal) for literal in literals)
     changed = literals - {quad.object for quad in scratch}
+    changed |= {o for o in literals - changed if _read_otherwise(o)}
     if not changed:
         return frozenset()
     return frozenset(t.predicate.value for chunk in chunks for t in chunk if t.object in changed)
+
+
+def _read_otherwise(literal: pyoxigraph.Literal) -> bool:
+    """Whether rdflib writes ``literal`` otherwise than as it is written (see
+    :func:`rewritten_predicates`)."""
+    text = literal.value
+    if text.isascii() and not any(c.isspace() or c == "_" for c in text):
+        return False
+    from rdflib import Literal, URIRef
+
+    return str(Literal(text, datatype=URIRef(literal.datatype.value))) != text
 
 
 def _batch_query(batch: Sequence[CoreConstraint], focus: str, renderer: _Renderer) -> str:
