@@ -385,8 +385,19 @@ def validate(
     cannot be read and :class:`UsageError` for an unknown stage.
     """
     literal_log = logging.getLogger("rdflib.term")
-    if _quiet_literal_conversions not in literal_log.filters:
-        literal_log.addFilter(_quiet_literal_conversions)
+    literal_log.addFilter(_quiet_literal_conversions)  # while validating only
+    try:
+        return _validate(paths, with_project_data, stages, root)
+    finally:
+        literal_log.removeFilter(_quiet_literal_conversions)
+
+
+def _validate(
+    paths: Sequence[StrPath] | None,
+    with_project_data: bool,
+    stages: Sequence[Stage],
+    root: resources.RootLike,
+) -> Report:
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         raise UsageError(f"unknown stage {unknown[0]!r}; expected one of {', '.join(STAGES)}")
