@@ -192,6 +192,12 @@ def test_bytes_on_the_command_line_end_in_one_line(
     assert done.stderr.count(b"\n") == 1
 
 
+def test_a_query_that_is_not_utf8_is_one_line() -> None:
+    done = _ackg("sparql", b'SELECT * WHERE { ?s ?p "\xff" }')
+    assert done.returncode == 2
+    assert done.stderr == b"ackg: error: the query is not valid UTF-8 text; give it in UTF-8\n"
+
+
 # --- validate ---
 
 

@@ -719,6 +719,8 @@ def sparql(
     built-ins nor XSD casts (an engine's extensions, such as Virtuoso's ``bif:`` functions) and
     other syntax that is not SPARQL 1.1 unless ``allow_extensions`` is true; nothing is sent to
     the engine then. Raises :class:`UsageError` for a refused or invalid query."""
+    if _SURROGATE.search(text):  # bytes that are not UTF-8, from the command line or stdin
+        raise UsageError("the query is not valid UTF-8 text; give it in UTF-8")
     query_form(text)
     check_read_only(text, allow_network=allow_network, allow_extensions=allow_extensions)
     engine = backend if backend is not None else default_backend()
