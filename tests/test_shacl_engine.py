@@ -234,8 +234,9 @@ def test_junit_shows_the_nested_results(tmp_path: Path) -> None:
 # --- crashes ---
 
 
-def test_prefixes_through_owl_imports_of_the_shapes_graph() -> None:
-    results = _engine(SHACL / "prefixes-imports.ttl")
+@pytest.mark.parametrize("fixture", ["prefixes-imports.ttl", "prefixes-imports-pyshacl.ttl"])
+def test_prefixes_through_owl_imports_of_the_shapes_graph(fixture: str) -> None:
+    results = _engine(SHACL / fixture)
     assert [str(r.focus) for r in results] == [EX + "thing"]
 
 

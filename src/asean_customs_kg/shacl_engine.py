@@ -12,7 +12,9 @@ named graph per file, queried as their union) against a shapes graph:
    (:mod:`.shacl_core`, :mod:`.shacl_run`);
 4. pySHACL checks the residual: every shape, or part of one, that neither compiled (a
    constraint component of the shapes graph, pre-binding that a single run cannot give,
-   ``$currentShape``, a complex path, ``sh:node``...).
+   ``$currentShape``, a complex path, ``sh:node``...); the prefix declarations that
+   ``sh:prefixes`` reaches through ``owl:imports`` inside the shapes graph are given to it
+   directly, since it does not follow them.
 
 ``force`` also compiles the shapes without ``sh:message`` (whose default texts are not
 pySHACL's); the W3C test suite runs in both modes, so that the compiler itself is measured.
@@ -61,8 +63,29 @@ def shacl_results(
     if compiled.has_residual_shapes:
         from .shacl import shacl_results as pyshacl_results
 
-        results += pyshacl_results(data(), compiled.residual)
+        results += pyshacl_results(data(), _with_imported_prefixes(compiled.residual))
     return results
+
+
+def _with_imported_prefixes(shapes: rdflib.Graph) -> rdflib.Graph:
+    """``shapes`` where each node named by ``sh:prefixes`` also declares what the nodes it
+    ``owl:imports`` (described in the graph, never fetched) declare, which pySHACL does not
+    follow."""
+    from rdflib import OWL, URIRef
+
+    declare = URIRef("http://www.w3.org/ns/shacl#declare")
+    prefixes = URIRef("http://www.w3.org/ns/shacl#prefixes")
+    for holder in set(shapes.objects(None, prefixes)):
+        todo, seen = list(shapes.objects(holder, OWL.imports)), {holder}
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for declaration in list(shapes.objects(node, declare)):
+                shapes.add((holder, declare, declaration))
+            todo.extend(shapes.objects(node, OWL.imports))
+    return shapes
 
 
 def shacl_stage(
