@@ -886,3 +886,61 @@ def serve_command(
         where, detail = "the project's files", f"{project.path}, {project.describe()}"
     limits = Limits(timeout=timeout, max_rows=max_rows, concurrent=max_concurrent)
     return serve(backend, project, where=where, detail=detail, host=host, port=port, limits=limits)
+
+
+# --- site ---
+
+
+@main.command("site")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False),
+    default="build/site",
+    show_default=True,
+    help="The directory to write the site into; a site written there before is replaced, "
+    "any other non-empty directory is refused.",
+)
+@click.option(
+    "--site-url",
+    metavar="URL",
+    default=None,
+    help="The address the site is published at (https://OWNER.github.io/REPOSITORY/): the "
+    "redirect rules for w3id.org (.htaccess) point there. Without it none are written.",
+)
+def site_command(directory: str, site_url: str | None) -> None:
+    """Write the graph as a static Linked Data site, so that every IRI resolves.
+
+    Every resource and ontology term gets a page in HTML, Turtle, JSON-LD and N-Triples
+    (id/body/cptfwg.html, .ttl, .jsonld, .nt), with index pages by type, the org chart and
+    the timeline, the saved queries with their results, the reference documentation and the
+    release files. Links are relative: the site works under any base path. The same files
+    give the same bytes. Needs the web extra: pip install 'asean-customs-kg[web]'.
+
+    \b
+    Example:
+      ackg site -o build/site --site-url https://OWNER.github.io/REPOSITORY/
+    """
+    from .errors import EnvError
+
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        raise EnvError("ackg site needs jinja2: pip install 'asean-customs-kg[web]'") from None
+    from .publish import build_site, check_site_url
+
+    if site_url is not None:
+        site_url = check_site_url(site_url)
+    project = _root()
+
+    def run_in_project(args: Sequence[str]) -> int:
+        return run(["--root", str(project.path), *args])
+
+    built = build_site(directory, root=project, site_url=site_url, group=main, run=run_in_project)
+    for note in built.notes:
+        click.echo(f"note: {note}", err=True)
+    rules = "" if built.redirects else "; no redirect rules (no --site-url)"
+    click.echo(
+        f"wrote {built.files} files to {directory}: {built.resources} resources{rules}", err=True
+    )

@@ -164,10 +164,16 @@ def render_html(
     nav: Sequence[tuple[str, str]] = (),
     site_name: str = "ASEAN Customs Knowledge Graph",
     extra: Mapping[str, Any] | None = None,
+    template: str = "resource.html",
+    templates: Sequence[str] = (),
 ) -> str:
     """The HTML page of ``description``: its label, IRI, types, statements (linked by their
     labels), the statements pointing at it, its sources (with what the graph records of the
-    cited passage) and its derivation notes. ``nav`` is the header's ``(href, text)`` links."""
+    cited passage) and its derivation notes. ``nav`` is the header's ``(href, text)`` links.
+
+    A publisher may render its own ``template`` (which may extend ``resource.html``) from its
+    own ``templates`` directories, searched before :data:`TEMPLATES`; ``extra`` is passed to
+    it."""
     jsonld = _script_json(render_rdf(description, "jsonld"))
     alternates = [
         (RDF_MEDIA_TYPES[fmt], linker.alternate(description.iri, fmt), fmt) for fmt in RDF_FORMATS
@@ -178,8 +184,8 @@ def render_html(
             return linker.href(value.term.value)
         return None
 
-    template = environment().get_template("resource.html")
-    return template.render(
+    page = environment(*templates).get_template(template)
+    return page.render(
         d=description,
         linker=linker,
         link=link,
