@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO
+
 ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
 # A count over a three-way cross product: minutes of work on the project's graph.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -152,3 +154,43 @@ def test_ctrl_c_stops_a_validation_and_its_reasoning_process(tmp_path: Path) -> 
     assert stderr.strip() == b"ackg: error: interrupted"
     assert took < DEADLINE, f"{took:.2f} s after SIGINT"
     assert list(tmp_path.iterdir()) == []  # the reasoning process's files are gone too
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_ctrl_c_stops_a_load_and_the_next_load_puts_things_right(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    generate = [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--triples", "3e5"]
+    subprocess.run(
+        [*generate, "-o", str(project)],
+        check=True,
+        capture_output=True,
+    )
+    environment = {**os.environ, "ACKG_HOME": str(project)}
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [*ACKG, "load", "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
+    started = time.monotonic()
+    while not list(tmp_path.glob("store.*")) and time.monotonic() - started < 20:
+        time.sleep(0.01)  # until the load writes its working directory
+    time.sleep(0.3)
+    if process.poll() is not None:
+        pytest.skip("the load ended before it could be interrupted")
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    took = time.monotonic() - sent
+    assert process.returncode == 130
+    assert stderr.decode().startswith(("ackg: error: interrupted", "ackg: error: the load into")), (
+        stderr
+    )
+    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
+    assert not store.exists()  # nothing half-loaded in its place
+    again = subprocess.run(
+        [*ACKG, "load", "--store", str(store)], capture_output=True, env=environment
+    )
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "store"]
