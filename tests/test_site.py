@@ -18,6 +18,7 @@ from rdflib.compare import isomorphic
 from asean_customs_kg import export
 from asean_customs_kg.cli import main
 from asean_customs_kg.publish import htaccess, page_path
+from helpers import REPO
 from site_helpers import SITE_URL, broken_links, build, page_links
 
 # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph.
@@ -321,3 +322,27 @@ def test_without_a_site_url_no_redirect_rules(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.endswith("; no redirect rules (no --site-url)\n")
     assert not (tmp_path / "s" / ".htaccess").exists()
+
+
+def test_the_pages_workflow_builds_the_site_for_its_address(tmp_path: Path) -> None:
+    """The workflow's build step, run as its shell would, with the address GitHub Pages gives."""
+    import shlex
+
+    workflow = (REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    commands = [
+        line.strip().removeprefix("run: ")
+        for line in workflow.splitlines()
+        if line.strip().startswith("run: ackg ")
+    ]
+    assert len(commands) == 1
+    for action in ("configure-pages", "upload-pages-artifact", "deploy-pages"):
+        assert f"uses: actions/{action}@" in workflow
+    command = commands[0].replace("${{ steps.pages.outputs.base_url }}", "https://o.github.io/r")
+    args = shlex.split(command)
+    assert args[:2] == ["ackg", "site"]
+    args = [str(tmp_path / arg) if arg == "_site" else arg for arg in args[1:]]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "_site" / ".htaccess").read_text(encoding="utf-8") == htaccess(
+        "https://o.github.io/r/"
+    )

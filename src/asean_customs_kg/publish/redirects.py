@@ -62,7 +62,7 @@ def htaccess(site_url: str) -> str:
         "# Redirects for https://w3id.org/asean-customs-kg/ to the site of the ASEAN Customs",
         "# Knowledge Graph, written by `ackg site --site-url URL`; it belongs in the directory",
         "# asean-customs-kg/ of the w3id.org repository.",
-        "Header set Access-Control-Allow-Origin *",
+        "Header always set Access-Control-Allow-Origin *",
         "Options +FollowSymLinks",
         "RewriteEngine on",
         "",
