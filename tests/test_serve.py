@@ -432,6 +432,14 @@ def test_store_and_endpoint(tmp_path: Path) -> None:
         page = remote.get("/id/body/cptfwg", "text/html").text
         assert '<a href="/id/body/ccc"' in page
         assert remote.get(_sparql(SELECT), "text/csv").body == b"n\r\nCCC\r\n"
+        # The server behind it stops: a 502 naming it, in one line.
+        oxigraph.stop()
+        failed = remote.get("/api/reports-to.csv?body=CCC")
+        assert failed.status == 502 and failed.text.count("\n") == 1
+        assert failed.text == (
+            f"cannot reach the SPARQL endpoint {oxigraph.query_url}: connection refused; "
+            "is the server running?\n"
+        )
 
 
 def test_the_query_path_imports_no_web_code() -> None:

@@ -6,6 +6,7 @@ read). Screenshots go to ``build/screenshots/`` (git-ignored) for a person to lo
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,8 +59,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    with Server() as running:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The server with the plain SPARQL form: no YASGUI in its (empty) cache directory."""
+    cache = tmp_path_factory.mktemp("empty-cache")
+    with Server(env={**os.environ, "XDG_CACHE_HOME": str(cache)}) as running:
         yield running
 
 
@@ -146,6 +149,8 @@ def test_a_saved_query_form(browser: Any, server: Server) -> None:
 def test_the_sparql_page(browser: Any, server: Server) -> None:
     from selenium.webdriver.common.by import By
 
+    assert server.get("/static/yasgui/yasgui.min.js").status == 404  # the plain form's server
+
     browser.get(server.base + "/sparql.html")
     box = browser.find_element(By.ID, "query")
     box.clear()
@@ -158,3 +163,44 @@ def test_the_sparql_page(browser: Any, server: Server) -> None:
     assert [cell.text for cell in cells] == ["CCC"]
     _shot(browser, "sparql")
     _no_blocked_content(browser)
+
+
+def test_the_yasgui_editor(browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    from asean_customs_kg.web import yasgui
+
+    if yasgui.installed() is None:
+        pytest.skip(
+            "YASGUI was not fetched (python -m asean_customs_kg.web.yasgui, which needs npm; "
+            ".ci/run does it where it can)"
+        )
+    with Server() as served:
+        # Only the editor's page allows styles its scripts write; every other keeps the policy.
+        page = served.get("/sparql.html", "text/html")
+        assert "style-src 'self' 'unsafe-inline';" in page.headers["content-security-policy"]
+        assert "script-src 'self';" in page.headers["content-security-policy"]
+        assert (
+            "unsafe-inline" not in served.get("/", "text/html").headers["content-security-policy"]
+        )
+        assert served.get("/static/yasgui/yasgui.min.js").status == 200
+        browser.get(served.base + "/sparql.html")
+        WebDriverWait(browser, 30).until(
+            lambda driver: (
+                "yasgui-ready" in driver.find_element(By.TAG_NAME, "body").get_attribute("class")
+            )
+        )
+        assert not browser.find_element(By.CSS_SELECTOR, "form.sparql").is_displayed()
+        browser.execute_script(
+            "document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(arguments[0])",
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "SELECT ?n WHERE {\n"
+            "  <https://w3id.org/asean-customs-kg/id/body/cptfwg> skos:notation ?n\n}",
+        )
+        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        WebDriverWait(browser, 30).until(
+            lambda driver: "CPTFWG" in driver.find_element(By.CSS_SELECTOR, ".yasr").text
+        )
+        _shot(browser, "sparql-yasgui")
+        _no_blocked_content(browser)

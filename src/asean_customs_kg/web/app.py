@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -50,13 +51,17 @@ from .negotiation import (
 from .openapi import openapi
 from .service import Service
 
-__all__ = ["CSP", "create_app", "result_response"]
+__all__ = ["CSP", "CSP_EDITOR", "create_app", "result_response"]
 
 #: The Content-Security-Policy of every answer: the server's own stylesheet and images only.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+#: The policy of the SPARQL page with the YASGUI editor: its table's column resizer adds
+#: ``<style>`` elements, so styles written by the page's own scripts are allowed there.
+#: Scripts are still the server's own only.
+CSP_EDITOR = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _SPARQL_QUERY = "application/sparql-query"
 _FORM = "application/x-www-form-urlencoded"
 _SD = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -75,6 +80,8 @@ _SD = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
     dct:description "Read-only: updates, SERVICE, FROM and extension functions are refused." ;
     sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
 """
+
+_STATIC = Path(__file__).resolve().parent / "static"
 
 access_log = logging.getLogger("asean_customs_kg.web.access")
 error_log = logging.getLogger("asean_customs_kg.web")
@@ -352,14 +359,22 @@ class Guard:
             )
 
 
-def create_app(service: Service) -> Starlette:
-    """The application serving ``service``."""
+def create_app(service: Service, yasgui: Path | None = None) -> Starlette:
+    """The application serving ``service``; with the SPARQL page's editor when ``yasgui``
+    is the directory of YASGUI's files (see :mod:`.yasgui`)."""
+    editor = []
+    if yasgui is not None:
+        editor = [
+            Mount("/static/yasgui", StaticFiles(directory=str(yasgui)), name="yasgui"),
+            Mount("/static/editor", StaticFiles(directory=str(_STATIC)), name="editor"),
+        ]
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route("/api/", api_index, methods=["GET"]),
         Route("/api/openapi.json", api_openapi, methods=["GET"]),
         Route("/api/docs", views.api_docs, methods=["GET"]),
         Route("/api/{name}", api_query, methods=["GET"]),
+        *editor,
         Mount("/static", StaticFiles(directory=str(TEMPLATES.parent / "static")), name="static"),
         *views.routes(),
     ]
@@ -383,4 +398,5 @@ def create_app(service: Service) -> Starlette:
         ],
     )
     app.state.service = service
+    app.state.yasgui = yasgui is not None
     return app

@@ -107,7 +107,8 @@ def serve(
 ) -> int:
     """Serves the graph that ``backend`` queries until a signal stops it; returns the exit
     code (130 after SIGINT, 0 after SIGTERM). ``where`` says what the graph is, on the pages;
-    ``detail`` where it is (a directory, a URL with its secrets masked), in the log only."""
+    ``detail`` where it is (a directory, a URL with its secrets masked), in the log only.
+    The SPARQL page has the YASGUI editor when its files were fetched (:mod:`.yasgui`)."""
     import uvicorn
 
     server_class = _server_class()
@@ -119,7 +120,9 @@ def serve(
     # Load (or reach) the graph now: its errors are the command's, with their exit codes.
     backend.query("ASK { ?s ?p ?o }")
     service = Service(backend, root, limits, where=where)
-    app = create_app(service)
+    from .yasgui import installed
+
+    app = create_app(service, installed())
     sock = _listen(host, port)
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]

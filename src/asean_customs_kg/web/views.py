@@ -204,7 +204,13 @@ async def sparql_page(request: Request) -> Response:
     """The SPARQL page: a plain form; the result as a table."""
     service: Service = request.app.state.service
     text = request.query_params.get("query")
-    context: dict[str, Any] = {"title": "SPARQL", "text": text, "result": None, "error": None}
+    context: dict[str, Any] = {
+        "title": "SPARQL",
+        "text": text,
+        "result": None,
+        "error": None,
+        "yasgui": request.app.state.yasgui,
+    }
     context["example"] = (
         "PREFIX org: <http://www.w3.org/ns/org#>\n"
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n\n"
@@ -230,7 +236,12 @@ async def sparql_page(request: Request) -> Response:
             context["downloads"] = [
                 (s, "/sparql?" + urlencode({"query": text, "format": s})) for s in suffixes
             ]
-    return _page("sparql.html", status, **context)
+    response = _page("sparql.html", status, **context)
+    if context["yasgui"]:
+        from .app import CSP_EDITOR
+
+        response.headers["Content-Security-Policy"] = CSP_EDITOR
+    return response
 
 
 async def api_docs(request: Request) -> Response:
