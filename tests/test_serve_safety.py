@@ -191,13 +191,15 @@ def test_limits() -> None:
         slow = limited.get("/sparql?" + urlencode({"query": SLOW}))
         assert slow.status == 503
         assert slow.text == (
-            "the query ran longer than the server's limit of 1 seconds; narrow it or add a LIMIT\n"
+            "the query ran longer than the server's limit of 1 s; narrow it or add a LIMIT\n"
         )
         assert time.monotonic() - started < 5
         # The slow query still holds the only slot: the next one is refused, not queued forever.
         busy = limited.get("/api/reports-to")
         assert busy.status == 503 and busy.headers["retry-after"] == "5"
-        assert busy.text == "the server is busy: 1 queries are running; try again later\n"
+        assert busy.text == (
+            "the server is busy (its limit of concurrent queries, 1, is reached); try again later\n"
+        )
         # Stopping does not wait for the engine to finish the slow query.
         started = time.monotonic()
         assert limited.stop() == 0

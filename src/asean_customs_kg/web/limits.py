@@ -68,8 +68,8 @@ class QueryRunner:
         except (asyncio.TimeoutError, TimeoutError):
             raise HttpError(
                 503,
-                f"the server is busy: {self.limits.concurrent} queries are running; "
-                "try again later",
+                "the server is busy (its limit of concurrent queries, "
+                f"{self.limits.concurrent}, is reached); try again later",
                 {"Retry-After": "5"},
             ) from None
         future: asyncio.Future[_T] = loop.create_future()
@@ -103,8 +103,8 @@ class QueryRunner:
         except (asyncio.TimeoutError, TimeoutError):
             raise HttpError(
                 503,
-                f"the query ran longer than the server's limit of {self.limits.timeout:g} "
-                "seconds; narrow it or add a LIMIT",
+                f"the query ran longer than the server's limit of {self.limits.timeout:g} s; "
+                "narrow it or add a LIMIT",
             ) from None
 
     def check_size(self, rows: int) -> None:
