@@ -241,3 +241,25 @@ def test_markdown_escapes_what_the_data_says(repo: Path) -> None:
         '````diff\n+ <b>*x*</b> ``` (ex:x) skos:prefLabel "<b>*x*</b> ```"@en\n````\n'
     ) in markdown
     assert "<b>" not in markdown.split("````diff")[0]
+
+
+def test_blank_nodes_in_query_answers_are_matched_by_content(repo: Path) -> None:
+    """A saved query whose rows hold a blank node (resource-description gives the period of
+    the CPTFWG) answers the same on two sides that state the same graph, however labelled."""
+    period = repo / "data" / "period.ttl"
+    period.write_text(
+        PREFIXES + BLANKS.split("\n\n")[0] + "\n\nbody:cptfwg dct:temporal [ dcat:startDate "
+        '"2020"^^xsd:gYear ] .\n',
+        encoding="utf-8",
+    )
+    commit(repo, "a period")
+    period.write_text(
+        PREFIXES + BLANKS.split("\n\n")[0] + "\n\nbody:cptfwg dct:temporal _:p .\n"
+        '_:p dcat:startDate "2020"^^xsd:gYear .\n',
+        encoding="utf-8",
+    )
+    assert _diff("HEAD", "--queries") == (
+        "ackg diff HEAD -> working tree: 0 statements added, 0 removed\n"
+        "\n"
+        "saved queries: 0 answers changed\n"
+    )

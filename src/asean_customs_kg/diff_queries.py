@@ -6,7 +6,8 @@ header gives any), the values that ``ackg docs`` shows. A side runs its own vers
 (a revision or project directory has its ``queries/``); a release file, which has none, runs
 the other side's, or the current project's. The answers are compared as sets of rows (a
 CONSTRUCT's triples are rows of three; an ASK's answer one row); an error, such as an example
-value that names a body the side does not describe, is an answer too.
+value that names a body the side does not describe, is an answer too. A blank node in a row
+keeps the label by content that :mod:`.diff` gave it, so it matches on the two sides.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def side_backend(side: Side) -> object:
     store = pyoxigraph.Store()
     text = b"\n".join(side.lines(graphs))
     if text:
-        store.bulk_load(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        # Parsed, then added: bulk_load would give the blank nodes fresh labels, and a row
+        # holding one would differ between two sides that state the same graph.
+        store.bulk_extend(pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES))
     return EmbeddedBackend(paths=[], store=store)
 
 
