@@ -112,6 +112,7 @@ def test_ackg_home_lists_each_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_missing_directories_give_no_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "queries").mkdir()  # a part of a project: the others are missing
     monkeypatch.setenv(resources.ENV_HOME, str(tmp_path))
     assert resources.ontology_files() == []
     assert resources.shapes_files() == []
@@ -165,3 +166,28 @@ def test_finding_the_project_costs_a_few_stat_calls_per_directory(
     assert resources.find_root(cwd=deep) == resources.Root(tmp_path / "p", "cwd")
     levels = 5  # c, b, a, data, p
     assert len(calls) <= len(resources.MARKER) * levels
+
+
+def test_a_root_or_ackg_home_with_none_of_the_directories_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unrelated directory is not read as an empty project (ackg load would empty a store
+    with it); one with only some of the three directories is a part of a project."""
+    unrelated = tmp_path / "unrelated"
+    unrelated.mkdir()
+    with pytest.raises(EnvError) as caught:
+        resources.find_root(unrelated)
+    assert str(caught.value) == (
+        f"--root {unrelated}: not a project (it holds none of ontology/, data/ and queries/); "
+        "give the project's directory"
+    )
+    monkeypatch.setenv(resources.ENV_HOME, str(unrelated))
+    with pytest.raises(EnvError) as caught:
+        resources.data_files()
+    assert str(caught.value) == (
+        f"ACKG_HOME={unrelated}: not a project (it holds none of ontology/, data/ and "
+        "queries/); unset it or point it at the project"
+    )
+    assert caught.value.exit_code == 2
+    (unrelated / "data").mkdir()
+    assert resources.find_root() == resources.Root(unrelated, "env")

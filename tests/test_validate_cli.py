@@ -161,6 +161,13 @@ def test_root_without_an_ontology_is_exit_2(runner: CliRunner, tmp_path: Path) -
     result = runner.invoke(main, ["validate", "--root", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stderr == (
+        f"ackg: error: --root {tmp_path}: not a project (it holds none of ontology/, data/ and "
+        "queries/); give the project's directory\n"
+    )
+    (tmp_path / "data").mkdir()
+    result = runner.invoke(main, ["validate", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
         f"ackg: error: no ontology files under {tmp_path / 'ontology'}; run ackg in a project "
         "directory (with ontology/, data/ and queries/) or give --root DIR\n"
     )

@@ -3,7 +3,8 @@
 The project a command works on is found as git, ruff or pytest find theirs, the first of:
 
 1. a directory given explicitly (``ackg --root DIR``, or ``root=`` in the library);
-2. the directory named by the ``ACKG_HOME`` environment variable, when set;
+2. the directory named by the ``ACKG_HOME`` environment variable, when set (a directory given
+   these two ways may hold only some of the marker's directories below, never none of them);
 3. the nearest directory at or above the working directory that is a project: one that holds
    the three directories ``ontology/``, ``data/`` and ``queries/`` (the *marker*; a checkout, a
    fork or a clone of the data qualifies, with or without ``pyproject.toml``);
@@ -93,6 +94,16 @@ def is_project(directory: str | os.PathLike[str]) -> bool:
     return all(os.path.isdir(os.path.join(directory, name)) for name in MARKER)
 
 
+_NONE_OF = "not a project (it holds none of ontology/, data/ and queries/)"
+
+
+def _has_any_marker(directory: Path) -> bool:
+    """Whether ``directory`` holds at least one of the marker's directories: a directory given
+    explicitly may be a part of a project (its data alone), never an unrelated directory, which
+    would read as an empty graph (and ``ackg load`` would empty a store with it)."""
+    return any((directory / name).is_dir() for name in MARKER)
+
+
 def _checkout_root() -> Path | None:
     """The source checkout's root when this package runs from ``<root>/src/``, else None."""
     if _PACKAGE_DIR.parent.name != "src":
@@ -110,18 +121,23 @@ def find_root(
 ) -> Root:
     """The project root by the rules of the module doc; ``cwd`` defaults to the working directory.
 
-    Raises :class:`EnvError` when ``explicit`` or ``ACKG_HOME`` is not a directory.
+    Raises :class:`EnvError` when ``explicit`` or ``ACKG_HOME`` is not a directory, or holds
+    none of ``ontology/``, ``data/`` and ``queries/``.
     """
     if explicit is not None:
         path = Path(explicit).expanduser()
         if not path.is_dir():
             raise EnvError(f"--root {explicit}: not a directory; give the project's directory")
+        if not _has_any_marker(path):
+            raise EnvError(f"--root {explicit}: {_NONE_OF}; give the project's directory")
         return Root(path.resolve(), "given")
     home = os.environ.get(ENV_HOME)
     if home:
         path = Path(home).expanduser()
         if not path.is_dir():
             raise EnvError(f"{ENV_HOME}={home} is not a directory; unset it or point it at one")
+        if not _has_any_marker(path):
+            raise EnvError(f"{ENV_HOME}={home}: {_NONE_OF}; unset it or point it at the project")
         return Root(path.resolve(), "env")
     try:
         start = Path(cwd) if cwd is not None else Path.cwd()
