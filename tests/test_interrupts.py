@@ -194,3 +194,36 @@ def test_ctrl_c_stops_a_load_and_the_next_load_puts_things_right(tmp_path: Path)
     )
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "store"]
+
+
+OWN_HANDLER = f"""
+import signal
+import pyoxigraph
+from asean_customs_kg.interrupts import Watchdog
+
+store = pyoxigraph.Store()
+store.extend(
+    pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:s{{i}}"), pyoxigraph.NamedNode("urn:p"),
+                    pyoxigraph.Literal(i))
+    for i in range(300)
+)
+received = []
+watchdog = Watchdog()
+signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+print("ready", flush=True)
+store.query({ENDLESS!r})  # a few seconds in the main thread, the signal handled after
+watchdog.stand_down()
+print("handled", received, flush=True)
+"""
+
+
+def test_the_watchdog_leaves_a_command_with_its_own_sigint_handler_alone() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", OWN_HANDLER], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == b"ready\n"
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stdout, stderr) == (0, b"handled [2]\n", b"")

@@ -14,7 +14,9 @@ engine releases the interpreter while it computes, so another thread can listen:
   the checks of a large validation): it is told of each SIGINT through the signal module's
   wake-up descriptor, and when the main thread has not ended the command within
   :data:`GRACE` seconds, it stops the command's child processes, runs the exit handlers
-  (which remove temporary directories) and ends the process with exit code 130.
+  (which remove temporary directories) and ends the process with exit code 130. A command
+  that has put a SIGINT handler of its own in place (``ackg serve``, which gives running
+  requests time to end) keeps the duty to stop: the watchdog leaves it alone.
 
 Both use the low-level ``_thread`` module rather than ``threading``, whose import would cost
 the cold saved-query path more than the thread itself.
@@ -96,7 +98,13 @@ class Watchdog:
                 received = os.read(self._read, 512)
                 if not received:  # stand_down closed the pipe
                     return
-                if signal.SIGINT in received:
+                # A command that handles SIGINT itself (the web server stops gracefully, with
+                # time for running requests) keeps that duty: only Python's default handler,
+                # KeyboardInterrupt, is backed up here.
+                if (
+                    signal.SIGINT in received
+                    and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+                ):
                     break
         finally:
             os.close(self._read)
