@@ -116,3 +116,18 @@ def test_an_iri_described_nowhere_is_shown_where_each_file_uses_it(tmp_path: Pat
         (second, 9, 33),
     }
     assert {p.rule for p in report.problems} == {"undescribed-iri"}
+
+
+def test_a_shape_made_to_apply_by_a_new_file_is_shown_on_its_type_statement(
+    tmp_path: Path,
+) -> None:
+    """A new file types a body that data/bodies.ttl describes as an event (a subclass of
+    ack:Event): the event shape's problems without a statement of their own (no date, no
+    period) go on the type statement that made the shape apply, not where the body is
+    described first."""
+    project = _copy(tmp_path)
+    new = project / "data" / "new.ttl"
+    new.write_text(PREFIXES + "\nbody:cecwg\n    a ack:Meeting .\n", encoding="utf-8")
+    report = validate(root=project, stages=("syntax", "shacl"))
+    event = [p for p in report.problems if p.rule == "acksh:EventShape (sh:or)"]
+    assert [(p.path, p.line, p.column, p.focus) for p in event] == [(new, 8, 7, "body:cecwg")]

@@ -367,6 +367,16 @@ class Locator:
             return Location(path, *place) if place is not None else None
         return None
 
+    def objects(self, predicate: str) -> dict[str, list[str]]:
+        """For each top-level subject stated with ``predicate`` (in any file), its objects (the
+        IRIs and lexical forms); ``sh:targetClass`` gives each shape's target classes."""
+        found: dict[str, list[str]] = {}
+        for index in self.indexes:
+            for subject, stated, obj in index.statements:
+                if stated == predicate:
+                    found.setdefault(subject, []).append(obj)
+        return found
+
     def prefixes(self) -> dict[str, str]:
         """The prefixes declared in the files (the first declaration of a name wins)."""
         merged: dict[str, str] = {}

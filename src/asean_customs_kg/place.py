@@ -15,7 +15,11 @@ that states it, not to wherever its resource happens to be described first. In o
    refers to it from its nearest named ancestor;
 4. an IRI described nowhere (a misspelt reference) at each file's first statement that uses
    it;
-5. otherwise, where the resource is described (as a subject), in the first of the files in
+5. a SHACL finding about a resource of a shape's target class (``sh:targetClass``), such as a
+   missing value or an ``sh:or`` not met, at each file's statement that gives it that class
+   or a subclass (a file that makes a body described elsewhere an event is shown the event
+   shape's problems);
+6. otherwise, where the resource is described (as a subject), in the first of the files in
    the order given (the files named on the command line come first), then the other
    resources the finding involves.
 
@@ -38,6 +42,8 @@ if TYPE_CHECKING:
 __all__ = ["Placer", "graph_name"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_TARGET_CLASS = "http://www.w3.org/ns/shacl#targetClass"
 
 
 def graph_name(path: Path) -> Any:
@@ -114,6 +120,7 @@ class Placer:
         self.store = store
         self.short = shortener
         self._by_graph = {graph_name(path).value: path for path in self.files}
+        self._targets: dict[str, list[str]] | None = None
 
     def _quads(self, subject: Any, predicate: Any, obj: Any) -> Iterator[tuple[Path, Any]]:
         """``(file, quad)`` for each statement matching the pattern, files in their order."""
@@ -187,6 +194,36 @@ class Placer:
             node = quad.subject
         return None
 
+    def _target_places(self, finding: Finding) -> list[Location]:
+        """Each file's statement typing the focus with its shape's target class or a subclass
+        (rule 5 of the module doc); the shape is the first part of a SHACL finding's rule."""
+        import pyoxigraph
+
+        if finding.stage != "shacl" or not finding.focus or finding.focus.startswith("_:"):
+            return []
+        if self._targets is None:
+            self._targets = self.locator.objects(_TARGET_CLASS)
+        shape = finding.rule.split(" (", 1)[0]
+        # The IRIs (not literals) that can be written between < > in a query.
+        classes = [c for c in self._targets.get(shape, []) if not set(c) & set('<>"{}|^`\\ ')]
+        if not classes:
+            return []
+        values = " ".join(f"<{c}>" for c in classes)
+        found = self.store.query(
+            "SELECT DISTINCT ?class WHERE { VALUES ?target { "
+            + values
+            + " } ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?target }",
+            use_default_graph_as_union=True,
+        )
+        subclasses = {solution["class"] for solution in found}
+        focus = pyoxigraph.NamedNode(finding.focus)
+        quads = [
+            (path, quad)
+            for path, quad in self._quads(focus, pyoxigraph.NamedNode(_RDF_TYPE), None)
+            if quad.object in subclasses
+        ]
+        return self._statement_places(iter(quads))
+
     def _places(self, finding: Finding) -> list[Location]:
         import pyoxigraph
 
@@ -219,6 +256,9 @@ class Placer:
                 places = self._statement_places(self._quads(None, None, focus))
                 if places:
                     return places
+            places = self._target_places(finding)
+            if places:
+                return places
         for candidate in [finding.focus] if finding.focus else []:
             if candidate.startswith("_:"):
                 continue
