@@ -72,3 +72,22 @@ def test_locate_prefers_the_given_file_then_the_first_description(tmp_path: Path
     assert locator.locate(EX + "a", prefer=second) == Location(second, 2, 1)
     assert locator.locate(EX + "used") == Location(first, 3, 11)
     assert locator.locate(EX + "nowhere") is None
+
+
+def test_a_base_keeps_the_hash_of_the_prefixes_after_it() -> None:
+    """Under an ``@base`` of the same scheme, a namespace ending in ``#`` keeps it (urljoin
+    drops an empty fragment), so the statements of its terms are found; an IRI relative to
+    the base is resolved."""
+    text = (
+        "@base <https://example.org/id/> .\n"
+        "@prefix o: <https://example.org/ontology#> .\n"
+        "<body/a> o:under <./body/b> ;\n"
+        "    o:other <#> .\n"
+    )
+    index = index_text(text, Path("base.ttl"))
+    assert index.prefixes["o"] == "https://example.org/ontology#"
+    a, b = "https://example.org/id/body/a", "https://example.org/id/body/b"
+    assert index.statements[(a, "https://example.org/ontology#under", b)] == (3, 18)
+    assert index.statements[
+        (a, "https://example.org/ontology#other", "https://example.org/id/#")
+    ] == (4, 13)

@@ -99,6 +99,21 @@ _WORD = re.compile(r"[^\s.;,()\[\]<>\"']+(?:\.[^\s.;,()\[\]<>\"']+)*")
 _UNESCAPE = re.compile(r"\\(.)")
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _resolve(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base``: an absolute IRI as written; a relative one with
+    urljoin, keeping an empty fragment or query (``<#>``), which urljoin drops."""
+    if _SCHEME.match(reference):
+        return reference
+    resolved = urljoin(base, reference)
+    for mark in "#?":
+        if reference.endswith(mark) and not resolved.endswith(mark):
+            resolved += mark
+    return resolved
+
+
 def _tokens(text: str) -> Iterator[tuple[str, str, int, int]]:
     """Yields ``(kind, text, line, column)``; kinds as in :data:`_TOKEN`, plus ``pname``,
     ``word`` (numbers, ``a``, ``true``...) and ``other``."""
@@ -246,7 +261,7 @@ def index_text(text: str, path: Path) -> FileIndex:
 
     def resolve(kind: str, value: str) -> str | None:
         if kind == "iri":
-            return urljoin(base, _UNESCAPE.sub(r"\1", value[1:-1]))
+            return _resolve(base, _UNESCAPE.sub(r"\1", value[1:-1]))
         if kind == "pname":
             return _expand(value, result.prefixes)
         return None
