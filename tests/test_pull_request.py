@@ -94,3 +94,18 @@ def test_the_workflow_writes_the_diff_to_the_job_summary(
     assert text.startswith("## Graph changes: `HEAD^1` → `HEAD`\n\n2 statements added, 0 removed.")
     assert "+ CECWG (body:cecwg) established under body:cptfwgg" in text
     assert "## Saved queries" in text
+
+
+def test_annotations_name_files_from_the_repository_top_in_any_directory(
+    pull_request: Path,
+) -> None:
+    """GitHub matches an annotation's file against the repository's paths, so a step run in
+    a subdirectory (``working-directory: data``) still names ``data/new.ttl``."""
+    done = _ackg(pull_request / "data", "validate", "--format", "github")
+    assert done.returncode == 1, done.stdout + done.stderr
+    files = {
+        match[1]
+        for match in (re.match(r"::error file=([^,]+),", line) for line in done.stdout.splitlines())
+        if match
+    }
+    assert files == {"data/new.ttl"}

@@ -7,7 +7,9 @@
 * ``junit`` -- JUnit XML, which CI systems display as test results: one test suite per stage,
   one test case per file that passed the stage and one failing test case per problem.
 * ``github`` -- GitHub Actions workflow commands (``::error file=...,line=...::message``) that
-  annotate the pull request's diff at the offending lines; then the summary line.
+  annotate the pull request's diff at the offending lines, each file named from the top of
+  its git repository (as GitHub names it, whatever the working directory); then the summary
+  line.
 
 Warnings are reported in every format and count as failures only with ``strict``; infos
 (SHACL's ``sh:Info``) are reported and never fail. The nested results of a SHACL result
@@ -44,6 +46,17 @@ def _display(path: Path | None) -> str:
         except ValueError:
             return str(path)
     return str(path)
+
+
+def _repository_path(path: Path) -> str:
+    """The path from the top of the git repository that holds it (GitHub matches an
+    annotation's file against the repository's paths, whatever directory the step ran in);
+    outside a repository, as :func:`_display` writes it."""
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    for directory in absolute.parents:
+        if (directory / ".git").exists():
+            return absolute.relative_to(directory).as_posix()
+    return _display(path)
 
 
 def _plural(count: int, word: str) -> str:
@@ -215,7 +228,7 @@ def _github(report: Report, strict: bool) -> str:
         command = "notice" if problem.severity == "info" else command
         properties = []
         if problem.path is not None:
-            properties.append(f"file={_escape_property(_display(problem.path))}")
+            properties.append(f"file={_escape_property(_repository_path(problem.path))}")
             if problem.line is not None:
                 properties.append(f"line={problem.line}")
             if problem.column is not None:
