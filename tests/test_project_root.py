@@ -128,3 +128,32 @@ def test_load_and_docs_read_the_project_under_the_working_directory(
     assert CliRunner().invoke(main, ["docs", "-o", str(docs)]).exit_code == 0
     # The catalogue's example outputs are the copy's answers.
     assert "Renamedcopy" in (docs / "queries.md").read_text(encoding="utf-8")
+
+
+def test_a_directory_with_one_of_the_three_missing_is_named_on_standard_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without queries/, a copy is not a project: the installed copy is read, and the command
+    says why rather than pass silently on other files than those under the working directory."""
+    monkeypatch.delenv("ACKG_HOME", raising=False)
+    for name in ("ontology", "data"):
+        shutil.copytree(REPO / name, tmp_path / "half" / name)
+    monkeypatch.chdir(tmp_path / "half" / "data")
+    result = CliRunner().invoke(main, ["queries"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"ackg: warning: {tmp_path / 'half'} has no queries/ directory, so it is not a "
+        f"project; reading {REPO} (the copy installed with the package) instead\n"
+    )
+    # The console script's fast path for saved queries says the same.
+    env = {k: v for k, v in os.environ.items() if k != "ACKG_HOME"}
+    done = subprocess.run(
+        [str(ACKG), "query", "bodies"],
+        cwd=tmp_path / "half",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == result.stderr

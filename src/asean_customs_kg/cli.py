@@ -170,11 +170,20 @@ def main(context: click.Context, root: str | None) -> None:
 def _root(explicit: str | None = None) -> Any:
     """The project the command works on (a :class:`~.resources.Root`): ``explicit`` (a
     command's own ``--root``), else ``ackg --root``, else found by :func:`.resources.find_root`."""
-    from .resources import find_root
+    from .resources import find_root, near_miss_warning
 
     if explicit is None:
         explicit = click.get_current_context().find_root().obj
-    return find_root(explicit)
+    found = find_root(explicit)
+    warning = near_miss_warning(found)
+    if warning is not None and warning not in _WARNED:
+        _WARNED.add(warning)
+        click.echo(f"ackg: warning: {warning}", err=True)
+    return found
+
+
+#: The warnings already given (a command may ask for its project twice).
+_WARNED: set[str] = set()
 
 
 def run(args: Sequence[str] | None = None) -> int:

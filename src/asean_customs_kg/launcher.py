@@ -51,13 +51,18 @@ def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
     try:
         from .formats import format_result
         from .queries import default_backend, get_query, run_query
+        from .resources import find_root, near_miss_warning
 
-        query = get_query(name)
+        root = find_root()
+        warning = near_miss_warning(root)
+        if warning is not None:
+            sys.stderr.write(f"ackg: warning: {warning}\n")
+        query = get_query(name, root)
         values = {}
         for item in params:
             key, _, value = item.partition("=")
             values[key.strip()] = value
-        result = run_query(query, values, backend=default_backend())
+        result = run_query(query, values, backend=default_backend(root))
         sys.stdout.write(format_result(result, fmt, query.prefixes))
         sys.stdout.flush()
     except AckgError as error:

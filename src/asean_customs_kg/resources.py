@@ -41,6 +41,8 @@ __all__ = [
     "data_files",
     "find_root",
     "is_project",
+    "near_miss",
+    "near_miss_warning",
     "ontology_files",
     "project_dir",
     "project_root",
@@ -147,6 +149,34 @@ def find_root(
         if is_project(directory):
             return Root(directory.absolute(), "cwd")
     return Root(_installed(), "installed")
+
+
+def near_miss(cwd: str | os.PathLike[str] | None = None) -> Path | None:
+    """The nearest directory at or above ``cwd`` (default: the working directory) that holds
+    two of the marker's three directories: a project with one missing, which :func:`find_root`
+    passes over for the installed copy (a command says so, lest it read the wrong graph)."""
+    try:
+        start = Path(cwd) if cwd is not None else Path.cwd()
+    except OSError:
+        return None
+    for directory in (start, *start.parents):
+        if sum(os.path.isdir(os.path.join(directory, name)) for name in MARKER) == 2:
+            return directory.absolute()
+    return None
+
+
+def near_miss_warning(found: Root) -> str | None:
+    """What to tell the user when the installed copy was ``found`` while a directory at or
+    above the working directory lacks one of the marker's three directories (see
+    :func:`near_miss`); None otherwise."""
+    near = near_miss() if found.found_by == "installed" else None
+    if near is None:
+        return None
+    missing = next(name for name in MARKER if not (near / name).is_dir())
+    return (
+        f"{near} has no {missing}/ directory, so it is not a project; reading {found.path} "
+        f"({found.describe()}) instead"
+    )
 
 
 def resolve_root(root: RootLike = None) -> Root:
