@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import signal
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from asean_customs_kg.cli import main
-from serve_helpers import Server, copy_project
+from serve_helpers import Answer, Server, copy_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "web"
 CSP = (
@@ -246,3 +247,29 @@ def test_a_port_in_use_is_a_usage_error() -> None:
         f"ackg: error: cannot listen on 127.0.0.1:{port}: Address already in use; "
         "choose another --port or stop what uses it\n"
     )
+
+
+def test_a_stop_answers_the_running_requests(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    server = Server("--timeout", "30", log=log).start()
+    answers: list[object] = []
+
+    def slow() -> None:
+        answers.append(server.get("/sparql?" + urlencode({"query": SLOW})))
+
+    client = threading.Thread(target=slow)
+    try:
+        client.start()
+        time.sleep(0.7)
+        started = time.monotonic()
+        assert server.stop(signal.SIGTERM) == 0
+        assert time.monotonic() - started < 8
+    finally:
+        server.stop(signal.SIGKILL)
+        client.join(30)
+    (answer,) = answers
+    assert isinstance(answer, Answer)
+    assert answer.status == 503
+    assert answer.text == "the server is stopping; try again later\n"
+    text = log.read_text()
+    assert "Traceback" not in text and text.rstrip().endswith("ackg serve: stopped")

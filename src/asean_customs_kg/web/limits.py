@@ -100,6 +100,10 @@ class QueryRunner:
             raise
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - loop.time()))
+        except asyncio.CancelledError:
+            # The server is stopping and its grace period is over: the client gets an answer
+            # (the query itself goes on in its thread until the process ends).
+            raise HttpError(503, "the server is stopping; try again later") from None
         except (asyncio.TimeoutError, TimeoutError):
             raise HttpError(
                 503,
