@@ -91,3 +91,16 @@ def test_a_base_keeps_the_hash_of_the_prefixes_after_it() -> None:
     assert index.statements[
         (a, "https://example.org/ontology#other", "https://example.org/id/#")
     ] == (4, 13)
+
+
+def test_a_namespace_is_named_by_the_prefix_most_files_give_it(tmp_path: Path) -> None:
+    """A new file's own name for a namespace (``a:`` for the ontology) does not rename it in
+    every message: the name most files declare wins, then the first declared."""
+    files = []
+    for name, prefix in (("a.ttl", "a"), ("b.ttl", "ack"), ("c.ttl", "ack"), ("d.ttl", "k")):
+        path = tmp_path / name
+        path.write_text(f"@prefix {prefix}: <{EX}ontology#> .\n", encoding="utf-8")
+        files.append(path)
+    (tmp_path / "e.ttl").write_text(f"@prefix a: <{EX}other/> .\n", encoding="utf-8")
+    prefixes = Locator([*files, tmp_path / "e.ttl"]).prefixes()
+    assert prefixes == {"ack": f"{EX}ontology#", "a": f"{EX}other/"}

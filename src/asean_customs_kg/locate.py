@@ -393,9 +393,18 @@ class Locator:
         return found
 
     def prefixes(self) -> dict[str, str]:
-        """The prefixes declared in the files (the first declaration of a name wins)."""
-        merged: dict[str, str] = {}
+        """The prefixes declared in the files, one name per namespace: the name most files
+        give it, then the first declared (so that one file's ``a:`` for the ontology does not
+        rename it in every message); a name taken by an earlier namespace is left out."""
+        counts: dict[tuple[str, str], int] = {}
         for index in self.indexes:
             for name, namespace in index.prefixes.items():
-                merged.setdefault(name, namespace)
+                counts[(name, namespace)] = counts.get((name, namespace), 0) + 1
+        best: dict[str, tuple[int, str]] = {}
+        for (name, namespace), count in counts.items():  # in the order first declared
+            if namespace not in best or count > best[namespace][0]:
+                best[namespace] = (count, name)
+        merged: dict[str, str] = {}
+        for namespace, (_, name) in best.items():
+            merged.setdefault(name, namespace)
         return merged
