@@ -263,3 +263,20 @@ def test_blank_nodes_in_query_answers_are_matched_by_content(repo: Path) -> None
         "\n"
         "saved queries: 0 answers changed\n"
     )
+
+
+def test_control_characters_of_labels_reach_no_terminal(repo: Path) -> None:
+    """A label holding a terminal escape sequence, a carriage return or a bidirectional
+    override is shown escaped, in every format, wherever it names a resource."""
+    (repo / "data" / "new.ttl").write_text(
+        PREFIXES
+        + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        + '<https://example.org/x> skos:notation "X\\u001b[2J\\rY\\u202eZ" .\n'
+        + "body:ccc skos:related <https://example.org/x> .\n",
+        encoding="utf-8",
+    )
+    for fmt in ("text", "markdown", "json"):
+        shown = _diff("--queries", "--format", fmt)
+        assert not {"\x1b", "\r", "\u202e"} & set(shown), fmt
+    text = _diff()
+    assert "    + CCC (body:ccc) skos:related X\\u001b[2J\\rY\\u202eZ\n" in text

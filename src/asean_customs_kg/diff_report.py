@@ -5,9 +5,10 @@ by its acronym or label with its prefixed name (``CCC (body:ccc)``) and followed
 it cites; a statement reads as its resource, the property's label and the value's name
 (``CCC (body:ccc) reports to SWG-ACTS``). A statement that points to a blank node shows the
 node's content in brackets (a list in parentheses), so a changed period reads as one statement
-removed and one added. Markdown is written for a pull request comment or
-``$GITHUB_STEP_SUMMARY``: a heading per graph, a ``diff`` block per resource, and a table of
-the saved queries whose answers changed.
+removed and one added. A control or invisible formatting character of the data (a terminal
+escape sequence, a bidirectional override) is shown escaped (``\\u001b``). Markdown is
+written for a pull request comment or ``$GITHUB_STEP_SUMMARY``: a heading per graph, a
+``diff`` block per resource, and a table of the saved queries whose answers changed.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?')
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]|~]")
 _BACKTICKS = re.compile(r"`+")
 _GRAPH_NAMES = {"ontology": "ontology", "shapes": "shapes", "data": "data"}
+#: Control characters (but the line feed), the invisible formatting ones (bidirectional
+#: overrides, zero-width characters, tags) and the Unicode line and paragraph separators.
+_UNSHOWN = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 
 
 @dataclass
@@ -395,4 +402,8 @@ def format_diff(
 ) -> str:
     """The diff of ``old`` and ``new`` in ``fmt``; ``queries`` when they were compared."""
     namer = _Namer([new, old], diffs)
-    return _WRITERS[fmt](old, new, _resources(diffs, namer), diffs, queries, namer)
+    written = _WRITERS[fmt](old, new, _resources(diffs, namer), diffs, queries, namer)
+    # What the data holds reaches no terminal or page as a control: a label's escape sequence,
+    # carriage return or bidirectional override is shown as its JSON escape (in JSON, the same
+    # string), wherever it is.
+    return _UNSHOWN.sub(lambda match: json.dumps(match.group())[1:-1], written)
