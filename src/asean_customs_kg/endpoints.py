@@ -211,6 +211,10 @@ def _netrc_entry(host: str, env: Mapping[str, str]) -> tuple[str, str] | None:
         raise EnvError(
             f"cannot read the netrc file {path}: {error.strerror or type(error).__name__}"
         ) from None
+    except UnicodeDecodeError:  # neither UTF-8 nor the locale's encoding
+        raise EnvError(
+            f"cannot read the netrc file {path}: it is not UTF-8 text; save it as UTF-8"
+        ) from None
     if entry is None or not entry[2]:
         return None
     return entry[0] or "", entry[2]
