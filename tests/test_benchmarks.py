@@ -200,3 +200,20 @@ def test_the_diff_benchmark_finds_exactly_the_statements_it_added(tmp_path: Path
     assert "WRONG" not in done.stdout, done.stdout
     assert done.stdout.splitlines()[0].endswith("triples, 25 added; " + f"{os.cpu_count()} CPUs")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_site_benchmark_finds_every_resource_s_four_files() -> None:
+    """bench_site.py on a small graph: it runs, and every resource got its pages. Its times
+    are not judged."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_site.py"), "--triples", "3000"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "WRONG" not in done.stdout, done.stdout
+    assert done.stdout.splitlines()[0].endswith(f"triples; {os.cpu_count()} CPUs")
+    assert "ackg site" in done.stdout
+    assert done.returncode == 0, done.stdout + done.stderr

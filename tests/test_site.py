@@ -346,3 +346,24 @@ def test_the_pages_workflow_builds_the_site_for_its_address(tmp_path: Path) -> N
     assert (tmp_path / "_site" / ".htaccess").read_text(encoding="utf-8") == htaccess(
         "https://o.github.io/r/"
     )
+
+
+def test_worker_processes_write_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    """The resource pages of a large graph are written by worker processes: forced here on
+    the project's graph, the site is the same, byte for byte (but for the reference docs,
+    whose command-line page reads the options of the running command: this build is not run
+    from the command line)."""
+    from asean_customs_kg.cli import run
+    from asean_customs_kg.publish import build_site
+
+    built = build_site(tmp_path / "w", site_url=SITE_URL, group=main, run=run, workers=2)
+    assert built.resources > 300
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {
+        p.relative_to(built.directory): p.read_bytes()
+        for p in built.directory.rglob("*")
+        if p.is_file()
+    }
+    assert first.keys() == second.keys()
+    differ = [name for name in first if first[name] != second[name]]
+    assert [name for name in differ if name.parts[0] != "docs"] == []

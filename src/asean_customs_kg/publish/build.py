@@ -29,23 +29,31 @@ import pyoxigraph
 
 from .. import export, resources
 from ..errors import EnvError, UsageError
-from ..pages import BASE, RDF_FORMATS, Description, describe, render_html, render_rdf
+from ..pages import BASE
 from ..pages.render import TEMPLATES as PAGE_TEMPLATES
 from ..pages.render import environment
 from ..queries import EmbeddedBackend
 from . import indexes
 from .links import SiteLinker, page_path
 from .redirects import htaccess
+from .resource_pages import (
+    SITE_NAME,
+    TEMPLATES,
+    StoreBackend,
+    Writer,
+    described_iris,
+    nav,
+    store_from_lines,
+    write_resources,
+)
 
 if TYPE_CHECKING:
     import click
 
 __all__ = ["MARKER", "SITE_NAME", "Built", "build_site"]
 
-SITE_NAME = "ASEAN Customs Knowledge Graph"
 #: The file that marks a directory as a site (GitHub Pages: publish the files as they are).
 MARKER = ".nojekyll"
-_TEMPLATES = str(Path(__file__).resolve().parent / "templates")
 _STATIC = PAGE_TEMPLATES.parent / "static"
 _ONTOLOGY = BASE + "ontology"
 _TERM = _ONTOLOGY + "#"
@@ -64,96 +72,12 @@ class Built:
     notes: list[str] = field(default_factory=list)
 
 
-class _Writer:
-    """Writes the site's files under ``root``, counting them."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.count = 0
-        self._made: set[Path] = set()
-
-    def write(self, path: str, data: str | bytes) -> None:
-        target = self.root / path
-        folder = target.parent
-        if folder not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._made.add(folder)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        target.write_bytes(data)
-        self.count += 1
-
-
-def _nav(linker: SiteLinker) -> list[tuple[str, str]]:
-    """The header's links, relative to the page."""
-    links = [(linker.to("index.html"), "Home")]
-    links += [(linker.to(index.name + ".html"), index.title) for index in indexes.INDEXES]
-    links += [
-        (linker.to("ontology.html"), "Ontology"),
-        (linker.to("queries/index.html"), "Saved queries"),
-        (linker.to("docs/index.html"), "Reference"),
-        (linker.to("release/index.html"), "Release"),
-    ]
-    return links
-
-
 def _page(template: str, path: str, described: set[str], **context: Any) -> str:
     linker = SiteLinker(path, described)
-    env = environment(_TEMPLATES)
+    env = environment(TEMPLATES)
     return env.get_template(template).render(
-        linker=linker, nav=_nav(linker), site_name=SITE_NAME, **context
+        linker=linker, nav=nav(linker), site_name=SITE_NAME, **context
     )
-
-
-def _store(release: export.Release, graphs: Sequence[str]) -> pyoxigraph.Store:
-    """The triples of ``graphs`` of the release in the default graph of a new store."""
-    store = pyoxigraph.Store()
-    store.bulk_extend(
-        pyoxigraph.Quad(t.subject, t.predicate, t.object)
-        for name in graphs
-        for t in release.graphs[name]
-    )
-    return store
-
-
-def _namespace_iris(backend: EmbeddedBackend) -> list[str]:
-    """Every IRI of the namespace that the graph uses, in any position, that can have a
-    page, sorted."""
-    result = backend.query(
-        "SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } "
-        f'FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{BASE}")) }}'
-    )
-    found = {row[0].value for row in result.solutions if row[0] is not None}
-    return sorted(iri for iri in found if page_path(iri) is not None)
-
-
-def _write_resource(
-    writer: _Writer, description: Description, described: set[str], terms: list[str]
-) -> None:
-    path = page_path(description.iri)
-    assert path is not None
-    linker = SiteLinker(path + ".html", described)
-    extra: dict[str, Any] = {}
-    template = "resource.html"
-    if description.iri == _ONTOLOGY:
-        template = "ontology.html"
-        extra["terms"] = [
-            (iri[len(_TERM) :], linker.href(iri), iri[len(_TERM) :])
-            for iri in terms
-            if linker.href(iri) is not None
-        ]
-    html = render_html(
-        description,
-        linker,
-        nav=_nav(linker),
-        site_name=SITE_NAME,
-        extra=extra,
-        template=template,
-        templates=(_TEMPLATES,),
-    )
-    writer.write(path + ".html", html)
-    for fmt in RDF_FORMATS:
-        writer.write(f"{path}.{fmt}", render_rdf(description, fmt))
 
 
 def _check_target(directory: Path) -> None:
@@ -174,12 +98,14 @@ def build_site(
     site_url: str | None = None,
     group: click.Group | None = None,
     run: Runner | None = None,
+    workers: int | None = None,
 ) -> Built:
     """Writes the site of the project at ``root`` into ``directory``, replacing a site written
     there before (a directory holding other files is refused). ``site_url`` is the address the
     site is published at, which the redirect rules for w3id.org point to (none are written
     without it); ``group`` and ``run`` are the command line, for the reference documentation
-    (see :func:`asean_customs_kg.docs.build`).
+    (see :func:`asean_customs_kg.docs.build`); ``workers`` is the number of processes that
+    write the resource pages (default: see :func:`.resource_pages.write_resources`).
 
     Raises :class:`~asean_customs_kg.errors.DataError` for a file that does not parse,
     :class:`~asean_customs_kg.errors.UsageError` for a directory it may not replace and
@@ -191,7 +117,7 @@ def build_site(
     partial = target.with_name(f".{target.name}.partial")
     try:
         shutil.rmtree(partial, ignore_errors=True)
-        built = _build(partial, project, site_url, group, run)
+        built = _build(partial, project, site_url, group, run, workers)
         if target.exists():
             shutil.rmtree(target)
         partial.replace(target)
@@ -212,31 +138,32 @@ def _build(
     site_url: str | None,
     group: click.Group | None,
     run: Runner | None,
+    workers: int | None,
 ) -> Built:
-    writer = _Writer(out)
+    writer = Writer(out)
     built = Built(out)
     release = export.build_release(root=project)
-    backend = EmbeddedBackend(store=_store(release, export.QUERY_GRAPHS))
-    about = EmbeddedBackend(store=_store(release, (export.DESCRIPTION_GRAPH,)))
+    lines = release.lines()
+    main_lines = b"".join(line + b"\n" for name in export.QUERY_GRAPHS for line in lines[name])
+    about_lines = b"".join(line + b"\n" for line in lines[export.DESCRIPTION_GRAPH])
+    store = store_from_lines(main_lines)
+    backend = EmbeddedBackend(store=store)
+    pages = StoreBackend(store)
+    about = StoreBackend(store_from_lines(about_lines))
 
     # The resources of the graph, then those only the release's description names.
-    main_iris = _namespace_iris(backend)
-    extra_iris = [iri for iri in _namespace_iris(about) if iri not in set(main_iris)]
-    descriptions: dict[str, Description] = {}
-    for source, iris in ((backend, main_iris), (about, extra_iris)):
-        for iri in iris:
-            description = describe(source, iri)
-            if description is not None:
-                descriptions[iri] = description
-    described = set(descriptions)
-    terms = sorted(
-        iri for iri in described if iri.startswith(_TERM) and "/" not in iri[len(_TERM) :]
+    main_iris = described_iris(pages)
+    taken = set(main_iris)
+    extra_iris = [iri for iri in described_iris(about) if iri not in taken]
+    summaries, files = write_resources(
+        out, [(main_lines, pages, main_iris), (about_lines, about, extra_iris)], workers
     )
-    for iri in sorted(descriptions):
-        _write_resource(writer, descriptions[iri], described, terms)
-    built.resources = len(descriptions)
+    writer.count += files
+    described = set(summaries)
+    terms = [iri for iri in described if iri.startswith(_TERM) and "/" not in iri[len(_TERM) :]]
+    built.resources = len(summaries)
 
-    found = indexes.write_indexes(writer.write, _page, backend, descriptions)
+    found = indexes.write_indexes(writer.write, _page, pages, summaries)
     diagrams = indexes.write_diagrams(writer.write, backend.store, built.notes)
     counted = indexes.write_queries(writer.write, _page, backend, project, described)
     _write_release(writer, release, described)
@@ -274,7 +201,7 @@ _RELEASE_FORMATS: tuple[tuple[export.ExportFormat, str], ...] = (
 )
 
 
-def _write_release(writer: _Writer, release: export.Release, described: set[str]) -> None:
+def _write_release(writer: Writer, release: export.Release, described: set[str]) -> None:
     """``release/``: the release in every format of ``ackg export``, the description graph
     alone (``void.ttl``), the ontology and the shapes alone (for the redirect rules of their
     hash IRIs), and a page that lists them."""
@@ -317,7 +244,7 @@ def _write_release(writer: _Writer, release: export.Release, described: set[str]
 
 
 def _write_docs(
-    writer: _Writer, project: resources.Root, group: click.Group | None, run: Runner | None
+    writer: Writer, project: resources.Root, group: click.Group | None, run: Runner | None
 ) -> None:
     """``docs/``: the reference documentation, as ``ackg docs`` writes it."""
     from .. import docs

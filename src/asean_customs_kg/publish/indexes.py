@@ -19,7 +19,7 @@ import pyoxigraph
 from .. import resources
 from ..errors import AckgError
 from ..formats import format_result, term_display
-from ..pages import BASE, Description
+from ..pages import BASE
 from ..queries import Backend, list_queries, run_query
 from .links import SiteLinker
 
@@ -87,10 +87,11 @@ INDEXES: tuple[Index, ...] = (
 
 
 def write_indexes(
-    write: Write, page: Page, backend: Backend, descriptions: Mapping[str, Description]
+    write: Write, page: Page, backend: Backend, summaries: Mapping[str, tuple[str, str]]
 ) -> list[Index]:
-    """Writes each index page; returns the indexes with their counts."""
-    described = set(descriptions)
+    """Writes each index page (``summaries``: the title and the types, as text, of each
+    resource with a page); returns the indexes with their counts."""
+    described = set(summaries)
     found = []
     for index in INDEXES:
         result = backend.query(f"SELECT DISTINCT ?x WHERE {{ {index.pattern} FILTER isIRI(?x) }}")
@@ -99,12 +100,12 @@ def write_indexes(
         linker = SiteLinker(path, described)
         rows = []
         for iri in iris:
-            description = descriptions.get(iri)
+            summary = summaries.get(iri)
             href = linker.href(iri)
-            if description is None or href is None:
+            if summary is None or href is None:
                 continue
-            kinds = ", ".join(value.text for value in description.types)
-            rows.append({"title": description.title, "href": href, "kinds": kinds, "iri": iri})
+            title, kinds = summary
+            rows.append({"title": title, "href": href, "kinds": kinds, "iri": iri})
         rows.sort(key=lambda row: (row["title"].lower(), row["iri"]))
         write(
             path,
