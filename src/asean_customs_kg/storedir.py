@@ -106,6 +106,11 @@ class StorePaths:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         real = Path(os.path.realpath(path))
+        if not real.name:  # the file system's root: nothing can stand next to it
+            raise UsageError(
+                f"{os.fspath(path)}: the root directory cannot be a store; "
+                "give a directory for the store"
+            )
         self.target = real
         self.lock = real.with_name(f".{real.name}.lock")
         self.legacy = tuple(real.with_name(real.name + suffix) for suffix in _LEGACY)
@@ -166,7 +171,7 @@ def readable(path: str | os.PathLike[str]) -> Path:
     """The directory to read the store at ``path`` from: ``path`` itself, or, when a load was
     killed between the two renames of its swap, the previous store it set aside."""
     given = Path(path)
-    if not is_store(given):
+    if not is_store(given) and Path(os.path.realpath(given)).name:
         for work in StorePaths(given).works():
             if is_store(work.old):
                 return work.old
