@@ -455,3 +455,27 @@ def test_the_query_path_imports_no_web_code() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "SWG-ACTS" in done.stdout
     assert done.stderr.strip() == "[]"
+
+
+def test_the_cache_is_bounded_and_keyed_by_format(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv = server.get("/api/reports-to?body=CCC", "text/csv")
+    json_answer = server.get("/api/reports-to?body=CCC", "application/json")
+    assert csv.media == "text/csv" and json_answer.media == "application/sparql-results+json"
+    assert json.loads(json_answer.text)["head"]["vars"] == ["acronym", "name", "body"]
+    from asean_customs_kg.queries import default_backend
+    from asean_customs_kg.resources import find_root
+    from asean_customs_kg.web import service as service_module
+    from asean_customs_kg.web.limits import Limits
+
+    monkeypatch.setattr(service_module, "CACHE_CHARACTERS", 10)
+    monkeypatch.setattr(service_module, "CACHE_ENTRY_CHARACTERS", 6)
+    service = service_module.Service(default_backend(), find_root(), Limits(), where="test")
+    service.remember("a", "12345")
+    service.remember("b", "12345")
+    assert service.cached("a") == "12345" and service.cached("b") == "12345"
+    service.remember("c", "123")  # over 10 characters in all: the least recently used goes
+    assert service.cached("a") is None and service.cached("b") == "12345"
+    assert service.remember("d", "1234567") == "1234567"  # too long to keep
+    assert service.cached("d") is None

@@ -101,14 +101,14 @@ def result_response(
     )
 
 
-def _result_format(request: Request, result: Result, suffix: str | None) -> str:
-    """The format of the answer: the suffix's, else the one ``Accept`` prefers; 406 when
-    neither fits the result."""
-    media = GRAPH_MEDIA if result.form == "graph" else TABLE_MEDIA
+def _result_format(request: Request, graph: bool, suffix: str | None) -> str:
+    """The format of the answer to a query that returns RDF (``graph``) or a table: the
+    suffix's, else the one ``Accept`` prefers; 406 when neither fits."""
+    media = GRAPH_MEDIA if graph else TABLE_MEDIA
     if suffix is not None:
         fmt = SUFFIXES[suffix]
         if fmt not in media.values():
-            kind = "RDF" if result.form == "graph" else "a table"
+            kind = "RDF" if graph else "a table"
             offered = ", ".join(sorted(set(media.values())))
             raise HttpError(
                 406,
@@ -202,7 +202,8 @@ async def sparql_endpoint(request: Request) -> Response:
         raise HttpError(
             400, f"unknown format {suffix[:20]!r}; expected one of {', '.join(SUFFIXES)}"
         )
-    return result_response(result, _result_format(request, result, suffix), prefixes_of(text))
+    fmt = _result_format(request, result.form == "graph", suffix)
+    return result_response(result, fmt, prefixes_of(text))
 
 
 def _service_description(request: Request) -> Response:
@@ -262,15 +263,12 @@ async def api_query(request: Request) -> Response:
         chosen = None
     query = service.query(name)
     params = _single_params(request)
-    key = ("api", name, tuple(sorted(params.items())), chosen, request.headers.get("accept"))
-    cached = service.cached(key)
-    if cached is not None:
-        body, media = cached
-        return Response(body, headers={"Content-Type": media})
-    result = await service.run_saved(query, params)
-    fmt = _result_format(request, result, chosen)
-    body = write_result(result, fmt, query.prefixes)
-    service.remember(key, (body, content_type(fmt)))
+    fmt = _result_format(request, query.form in ("CONSTRUCT", "DESCRIBE"), chosen)
+    key = ("api", name, tuple(sorted(params.items())), fmt)
+    body = service.cached(key)
+    if body is None:
+        result = await service.run_saved(query, params)
+        body = service.remember(key, write_result(result, fmt, query.prefixes))
     return Response(body, headers={"Content-Type": content_type(fmt)})
 
 

@@ -26,7 +26,10 @@ from .limits import HttpError, Limits, QueryRunner
 __all__ = ["Service"]
 
 _T = TypeVar("_T")
-_CACHE_SIZE = 2048
+#: The cache of answers holds at most this many characters in all...
+CACHE_CHARACTERS = 64 * 1024 * 1024
+#: ... and no answer longer than this.
+CACHE_ENTRY_CHARACTERS = 4 * 1024 * 1024
 #: The largest graph that the home page draws when the graph is not the project's files.
 MAX_DRAWN_TRIPLES = 200_000
 
@@ -60,10 +63,11 @@ class Service:
         self.runner = QueryRunner(limits)
         self.queries: dict[str, SavedQuery] = {query.name: query for query in list_queries(root)}
         self.cacheable = isinstance(backend, EmbeddedBackend | StoreBackend)
-        self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._cache: OrderedDict[Any, str] = OrderedDict()
+        self._cached_characters = 0
         self._diagrams: dict[str, tuple[str, str]] = {}
 
-    def cached(self, key: Any) -> Any:
+    def cached(self, key: Any) -> str | None:
         """A cached answer, or None."""
         if not self.cacheable:
             return None
@@ -72,13 +76,17 @@ class Service:
             self._cache.move_to_end(key)
         return found
 
-    def remember(self, key: Any, value: _T) -> _T:
-        """Caches ``value`` under ``key`` (when answers may be cached); returns it."""
-        if self.cacheable:
-            self._cache[key] = value
-            if len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return value
+    def remember(self, key: Any, text: str) -> str:
+        """Caches the answer ``text`` under ``key`` (when answers may be cached and it is not
+        over :data:`CACHE_ENTRY_CHARACTERS`), dropping the least recently used answers to stay
+        within :data:`CACHE_CHARACTERS`; returns it."""
+        if self.cacheable and len(text) <= CACHE_ENTRY_CHARACTERS and key not in self._cache:
+            self._cache[key] = text
+            self._cached_characters += len(text)
+            while self._cached_characters > CACHE_CHARACTERS:
+                _, dropped = self._cache.popitem(last=False)
+                self._cached_characters -= len(dropped)
+        return text
 
     async def _run(self, work: Callable[[], _T]) -> _T:
         try:

@@ -282,19 +282,17 @@ async def resource(request: Request) -> Response:
             else next(k for k, v in RDF_MEDIA_TYPES.items() if v == chosen)
         )
     key = ("resource", tuple(iris), fmt)
-    cached = service.cached(key)
-    if cached is None:
+    media = "text/html; charset=utf-8" if fmt == "html" else RDF_MEDIA_TYPES[fmt]  # type: ignore[index]
+    body = service.cached(key)
+    if body is None:
         description = await service.describe(iris)
         if description is None:
             raise HttpError(404, f"the graph says nothing about {iris[0]}")
         if fmt == "html":
-            body = render_html(description, LINKER, nav=NAV)
-            media = "text/html; charset=utf-8"
+            text = render_html(description, LINKER, nav=NAV)
         else:
-            body = render_rdf(description, fmt)  # type: ignore[arg-type]
-            media = RDF_MEDIA_TYPES[fmt]  # type: ignore[index]
-        cached = service.remember(key, (body, media))
-    body, media = cached
+            text = render_rdf(description, fmt)  # type: ignore[arg-type]
+        body = service.remember(key, text)
     return Response(body, headers={"Content-Type": media, "Vary": "Accept"})
 
 
