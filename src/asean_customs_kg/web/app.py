@@ -20,6 +20,7 @@ to every origin (the API is read-only and takes no credentials). An error is one
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -289,10 +290,28 @@ async def _method(request: Request, error: Exception) -> Response:
     )
 
 
+#: What a log line must not hold as it is: a line break would forge a line of its own, an
+#: escape sequence would drive the terminal that shows the log.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return f"%{ord(match.group()):02X}"
+
+
+def _logged_path(scope: Scope) -> str:
+    """The request's path as the client sent it (percent-encoded, so that ``%0A`` in it stays
+    three characters), its control characters percent-encoded."""
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else str(scope.get("path", "?"))
+    return _CONTROL.sub(_percent, path)
+
+
 class Guard:
     """The outermost layer: security headers on every answer, the size of the query string,
-    one access-log line per request (path, the names of the parameters, their values
-    masked), and a plain 500 for anything unexpected, without a stack trace."""
+    one access-log line per request (the path as sent, the names of the parameters, their
+    values masked, no control character), and a plain 500 for anything unexpected, without a
+    stack trace."""
 
     def __init__(self, app: ASGIApp, max_query_string: int) -> None:
         self.app = app
@@ -337,20 +356,18 @@ class Guard:
             else:
                 await self.app(scope, receive, send_guarded)
         except Exception as error:  # the last resort: never a stack trace to the client
-            error_log.error(
-                "internal error on %s: %s", scope.get("path", "?"), type(error).__name__
-            )
+            error_log.error("internal error on %s: %s", _logged_path(scope), type(error).__name__)
             if status[0] == 0:
                 await error_response(HttpError(500, "internal error"))(scope, receive, send_guarded)
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
-            target = scope.get("path", "") + (f"?{query}" if query else "")
+            target = _logged_path(scope) + (f"?{query}" if query else "")
             client = scope.get("client") or ("-", 0)
             access_log.info(
                 '%s "%s %s" %d %d %.1fms',
                 client[0],
                 scope.get("method", "-"),
-                redact_url(target)[:300],
+                _CONTROL.sub(_percent, redact_url(target)[:300]),
                 status[0],
                 size[0],
                 (time.perf_counter() - started) * 1000,
