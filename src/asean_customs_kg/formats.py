@@ -120,13 +120,24 @@ def _csv_cell(text: str) -> str:
     return text
 
 
+#: Control characters other than line breaks: in the formats for people they are shown as
+#: ``\\xNN``, so that a value (from a server, say) cannot send the terminal an escape sequence
+#: (``ESC ]0;title BEL``, the C1 ``CSI``) or rewrite the line (backspace).
+_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    escaped = text.replace("\\", "\\\\").replace("|", "\\|")
+    return _visible(escaped.replace("\r", " ").replace("\n", " "))
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [len(name) for name in header]
-    flat = [[cell.replace("\n", " ").replace("\r", " ") for cell in row] for row in rows]
+    flat = [[_visible(cell.replace("\n", " ").replace("\r", " ")) for cell in row] for row in rows]
     for row in flat:
         widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
     lines = [
