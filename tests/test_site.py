@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 
 BASE = "https://w3id.org/asean-customs-kg/"
 CPTFWG = BASE + "id/body/cptfwg"
+ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
 
 
 @pytest.fixture(scope="module")
@@ -367,3 +369,30 @@ def test_worker_processes_write_the_same_bytes(site: Path, tmp_path: Path) -> No
     assert first.keys() == second.keys()
     differ = [name for name in first if first[name] != second[name]]
     assert [name for name in differ if name.parts[0] != "docs"] == []
+
+
+def test_ctrl_c_keeps_the_previous_site_and_leaves_no_partial_copy(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    target = tmp_path / "site"
+    build(target)
+    before = sorted(p.relative_to(target) for p in target.rglob("*"))
+    partial = tmp_path / ".site.partial"
+    process = subprocess.Popen(
+        [*ACKG, "site", "-o", str(target)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (partial / "id").is_dir() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the build ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr.strip()) == (130, "ackg: error: interrupted")
+    assert not partial.exists()
+    assert sorted(p.relative_to(target) for p in target.rglob("*")) == before

@@ -19,6 +19,7 @@ between pages are relative (:mod:`.links`).
 
 from __future__ import annotations
 
+import atexit
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -114,20 +115,33 @@ def build_site(
     target = Path(directory)
     _check_target(target)
     project = resources.resolve_root(root)
+    # Written beside the target, then swapped in: an interrupted or failed build leaves the
+    # previous site as it was, and its partial copy is removed (at exit too, which is what
+    # the command's Ctrl-C watchdog runs when it ends the process).
     partial = target.with_name(f".{target.name}.partial")
-    try:
+    previous = target.with_name(f".{target.name}.previous")
+
+    def remove_partial() -> None:
         shutil.rmtree(partial, ignore_errors=True)
+
+    atexit.register(remove_partial)
+    try:
+        remove_partial()
         built = _build(partial, project, site_url, group, run, workers)
         if target.exists():
-            shutil.rmtree(target)
+            shutil.rmtree(previous, ignore_errors=True)
+            target.replace(previous)
         partial.replace(target)
+        shutil.rmtree(previous, ignore_errors=True)
     except OSError as error:
-        shutil.rmtree(partial, ignore_errors=True)
+        remove_partial()
         where = error.filename or target
         raise EnvError(f"{where}: cannot write the site: {error.strerror or error}") from error
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        remove_partial()
         raise
+    finally:
+        atexit.unregister(remove_partial)
     built.directory = target
     return built
 
