@@ -396,3 +396,28 @@ def test_ctrl_c_keeps_the_previous_site_and_leaves_no_partial_copy(tmp_path: Pat
     assert (process.returncode, stderr.strip()) == (130, "ackg: error: interrupted")
     assert not partial.exists()
     assert sorted(p.relative_to(target) for p in target.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    "path", ["id/body/cptfwg", "id/source/asean-customs-overview/p2", "ontology/ReportingLine"]
+)
+def test_a_page_says_what_ackg_serve_says(site: Path, path: str) -> None:
+    """One renderer: the page of the site and the page that ``ackg serve`` answers (started
+    for real) show the same resource alike, but for where their links point; the RDF is the
+    same bytes."""
+    import re
+
+    from serve_helpers import Server
+
+    def article(html: str) -> str:
+        start = html.index('<article class="resource">')
+        found = html[start : html.index("</article>", start)]
+        return re.sub(r' href="[^"]*"', "", found)
+
+    with Server() as server:
+        served = {fmt: server.get(f"/{path}.{fmt}") for fmt in ("html", "ttl", "jsonld", "nt")}
+    assert all(answer.status == 200 for answer in served.values())
+    page = (site / f"{path}.html").read_text(encoding="utf-8")
+    assert article(page) == article(served["html"].text)
+    for fmt in ("ttl", "jsonld", "nt"):
+        assert (site / f"{path}.{fmt}").read_bytes() == served[fmt].body, fmt
