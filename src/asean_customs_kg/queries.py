@@ -399,7 +399,7 @@ def _parameters(variables: Sequence[str], header: Mapping[str, object]) -> tuple
 def read_query(path: Path) -> SavedQuery:
     """Reads one saved query file. Raises :class:`DataError` for a header it cannot read."""
     name = path.stem
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")  # without the byte order mark editors may add
     header = parse_header(text, path)
     try:
         form = query_form(text)
@@ -688,8 +688,9 @@ def _is_file(argument: str) -> bool:
 
 def read_sparql_argument(argument: str, stdin: IO[str] | None = None) -> str:
     """The query text that a command-line argument gives: ``-`` reads ``stdin``; an existing
-    file is read; anything else is the text itself. Raises :class:`EnvError` for a file that
-    cannot be read and :class:`UsageError` for empty text."""
+    file is read; anything else is the text itself; a leading byte order mark is dropped.
+    Raises :class:`EnvError` for a file that cannot be read and :class:`UsageError` for empty
+    text."""
     if argument == "-":
         text = (stdin or sys.stdin).read()
     elif "\n" not in argument and "{" not in argument and _is_file(argument):
@@ -701,6 +702,7 @@ def read_sparql_argument(argument: str, stdin: IO[str] | None = None) -> str:
         raise EnvError(f"{argument}: no such query file")
     else:
         text = argument
+    text = text.removeprefix("\ufeff")  # a byte order mark, which editors may write first
     if not text.strip():
         raise UsageError("the query is empty; give SPARQL text, a file, or - for stdin")
     return text
