@@ -137,7 +137,18 @@ def _children(pid: int) -> list[str] | None:
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_ctrl_c_stops_a_validation_and_its_reasoning_process(tmp_path: Path) -> None:
-    environment = {**os.environ, "TMPDIR": str(tmp_path)}
+    # A generated graph of 10^5 triples, whose logic stage takes seconds: on the project's own
+    # graph the reasoning process could end before the signal arrived.
+    project = tmp_path / "project"
+    generate = [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--triples", "1e5"]
+    subprocess.run(
+        [*generate, "-o", str(project)],
+        check=True,
+        capture_output=True,
+    )
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary), "ACKG_HOME": str(project)}
     process = subprocess.Popen(
         [*ACKG, "validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment
     )
@@ -153,7 +164,7 @@ def test_ctrl_c_stops_a_validation_and_its_reasoning_process(tmp_path: Path) -> 
     assert process.returncode == 130
     assert stderr.strip() == b"ackg: error: interrupted"
     assert took < DEADLINE, f"{took:.2f} s after SIGINT"
-    assert list(tmp_path.iterdir()) == []  # the reasoning process's files are gone too
+    assert list(temporary.iterdir()) == []  # the reasoning process's files are gone too
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
