@@ -116,7 +116,9 @@ def test_a_load_cleans_only_its_own_work_directory(tmp_path: Path, release: expo
     paths = storedir.StorePaths(path)
     work = storedir.start(paths)  # as a load killed while filling its new store leaves it
     (work.new).mkdir()
-    (work.new / "part").write_text("half a store")
+    # What RocksDB had written of the new store (a file of any other name is not the load's).
+    (work.new / "000012.sst").write_text("half a store")
+    (work.new / "LOG").write_text("log")
     marker = json.loads((work.root / storedir.MARKER).read_text())
     assert marker == {"kind": "ackg load work directory", "store": "store", "id": work.id}
     assert paths.works()[0].root == work.root

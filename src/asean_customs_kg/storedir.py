@@ -27,7 +27,9 @@ server started on the missing directory between steps 1 and 2 creates an empty s
 previous store is put back rather than deleted.
 
 Only a work directory whose marker names this store and the directory's own id is taken for a
-load's: anything else is left alone, whatever its name. The names that earlier versions used
+load's: anything else is left alone, whatever its name. So is one whose ``old`` or ``new``
+holds a file that is not a store's (a marker copied or forged): nothing in it is renamed or
+deleted. The names that earlier versions used
 for their work, ``<store>.loading`` and ``<store>.replaced``, may hold a user's files or the
 only copy of a store, so a load refuses to start while either exists (:func:`check_in_the_way`),
 and touches nothing.
@@ -47,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -302,6 +305,28 @@ def locked(paths: StorePaths, shown: str) -> Iterator[None]:
         os.close(descriptor)
 
 
+#: The names of the files RocksDB writes in a store's directory (a store being filled may not
+#: have its ``CURRENT`` yet).
+_ROCKSDB_FILE = re.compile(
+    r"(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+|\d+\.(log|sst|blob))"
+    r"(\.dbtmp)?|\d+\.dbtmp"
+)
+
+
+def _loaders(path: Path) -> bool:
+    """Whether ``path``, the ``old`` or ``new`` of a work directory, holds only what a load
+    puts there: a store, or an empty directory (the previous store was one), or the files of
+    a store being created; a file of anyone else's in it makes the work directory not the
+    load's to rename or delete (a marker may be copied or forged)."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    try:
+        names = [entry.name for entry in path.iterdir()]
+    except OSError:
+        return False
+    return all(_ROCKSDB_FILE.fullmatch(name) for name in names)
+
+
 def remove(path: Path) -> None:
     """Deletes a directory tree if it is there."""
     if path.is_dir() and not path.is_symlink():
@@ -314,8 +339,9 @@ def finish(work: Work) -> None:
     """Deletes a work directory: the previous store first, the new one, then the marker last,
     so that what a crash leaves is still recognisably the load's. Anything else found in it
     is kept, with the marker."""
-    remove(work.old)
-    remove(work.new)
+    for path in (work.old, work.new):
+        if _loaders(path):
+            remove(path)
     with contextlib.suppress(OSError):
         (work.root / (MARKER + ".tmp")).unlink()
     try:
@@ -332,6 +358,8 @@ def recover(paths: StorePaths, shown: str) -> None:
     the lock."""
     target = paths.target
     for work in paths.works():
+        if any(os.path.lexists(path) and not _loaders(path) for path in (work.old, work.new)):
+            continue  # it holds what no load put there: both kept, and reported by nothing
         if work.old.exists():
             if not target.exists():
                 os.rename(work.old, target)
