@@ -245,6 +245,19 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
         },
     ),
     (
+        "What does the dialogue partnership with Japan Customs aim at, and what do its consultations?",
+        """SELECT ?kind ?aim WHERE {
+             ?p a ack:DialoguePartnership ; ack:partner/skos:prefLabel "Japan Customs"@en .
+             { ?p ack:aim/skos:prefLabel ?aim BIND ("partnership" AS ?kind) }
+             UNION
+             { ?c a ack:Consultation ; dct:isPartOf ?p ; ack:aim/skos:prefLabel ?aim
+               BIND ("consultations" AS ?kind) } }""",
+        {
+            ("partnership", "Support to Member States on emerging customs and trade issues"),
+            ("consultations", "Stronger customs cooperation"),
+        },
+    ),
+    (
         "Which Dialogue Partner takes part in ASEAN's Joint Customs Control operation?",
         """SELECT ?partner WHERE {
              ?x skos:notation "JCC" ; ack:participant/skos:prefLabel ?partner }""",
