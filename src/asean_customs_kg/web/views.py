@@ -25,7 +25,7 @@ from ..pages.render import environment
 from ..queries import SavedQuery
 from ..results import Result
 from .limits import HttpError
-from .negotiation import GRAPH_MEDIA, TABLE_MEDIA, choose
+from .negotiation import GRAPH_MEDIA, TABLE_MEDIA, choose, content_type
 from .openapi import openapi
 from .service import Service
 
@@ -282,7 +282,7 @@ async def resource(request: Request) -> Response:
             else next(k for k, v in RDF_MEDIA_TYPES.items() if v == chosen)
         )
     key = ("resource", tuple(iris), fmt)
-    media = "text/html; charset=utf-8" if fmt == "html" else RDF_MEDIA_TYPES[fmt]  # type: ignore[index]
+    media = "text/html; charset=utf-8" if fmt == "html" else content_type(fmt)
     body = service.cached(key)
     if body is None:
         description = await service.describe(iris)
