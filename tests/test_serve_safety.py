@@ -273,3 +273,39 @@ def test_a_stop_answers_the_running_requests(tmp_path: Path) -> None:
     assert answer.text == "the server is stopping; try again later\n"
     text = log.read_text()
     assert "Traceback" not in text and text.rstrip().endswith("ackg serve: stopped")
+
+
+@pytest.mark.parametrize("accept", [None, "text/turtle"])
+def test_a_resource_in_turtle_says_its_charset(hostile: Server, accept: str | None) -> None:
+    # As the API's Turtle does: without it, a browser shows a non-ASCII label garbled.
+    path = "/id/body/hostile" + ("" if accept else ".ttl")
+    answer = hostile.get(path, accept)
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "text/turtle; charset=utf-8"
+
+
+@pytest.mark.parametrize("field", ["default-graph-uri", "named-graph-uri"])
+def test_a_dataset_in_a_posted_form_is_refused(hostile: Server, field: str) -> None:
+    # As in a GET's query string: the dataset is fixed, a client must not get the whole graph
+    # believing it asked for one graph.
+    answer = hostile.request(
+        "POST",
+        "/sparql",
+        urlencode({"query": "ASK { ?s ?p ?o }", field: "http://example.org/g"}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status == 400
+    assert answer.text == (
+        "default-graph-uri and named-graph-uri are not supported: the dataset is fixed\n"
+    )
+
+
+def test_an_unknown_format_is_refused_before_the_query_runs(hostile: Server) -> None:
+    # A refused query shows the order: the format is checked first, so a wrong format never
+    # costs a query's time (a slow query would hold a slot until the engine finished it).
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    answer = hostile.get("/sparql?" + urlencode({"query": query, "format": "html"}))
+    assert answer.status == 400
+    assert answer.text == (
+        "unknown format 'html'; expected one of json, xml, csv, tsv, ttl, nt, jsonld\n"
+    )

@@ -65,6 +65,7 @@ CSP = (
 CSP_EDITOR = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _SPARQL_QUERY = "application/sparql-query"
 _FORM = "application/x-www-form-urlencoded"
+_NO_DATASET = "default-graph-uri and named-graph-uri are not supported: the dataset is fixed"
 _SD = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dct: <http://purl.org/dc/terms/> .
 
@@ -167,6 +168,8 @@ async def _protocol_query(request: Request, service: Service) -> str | None:
                 raise HttpError(400, "the form is not UTF-8 text") from None
             if "update" in fields:
                 raise HttpError(403, "updates are not accepted: this endpoint only reads")
+            if "default-graph-uri" in fields or "named-graph-uri" in fields:
+                raise HttpError(400, _NO_DATASET)
             texts = fields.get("query", [])
         else:
             raise HttpError(
@@ -181,9 +184,7 @@ async def _protocol_query(request: Request, service: Service) -> str | None:
     if request.query_params.getlist("default-graph-uri") or request.query_params.getlist(
         "named-graph-uri"
     ):
-        raise HttpError(
-            400, "default-graph-uri and named-graph-uri are not supported: the dataset is fixed"
-        )
+        raise HttpError(400, _NO_DATASET)
     return texts[0]
 
 
@@ -195,14 +196,15 @@ async def sparql_endpoint(request: Request) -> Response:
         return _service_description(request)
     if not text.strip():
         raise HttpError(400, "the query is empty")
-    result = await service.run_sparql(text)
-    from ..sparqltext import prefixes_of
-
+    # Checked before the query runs: a wrong format must not cost a query's time.
     suffix = request.query_params.get("format")
     if suffix is not None and suffix not in SUFFIXES:
         raise HttpError(
             400, f"unknown format {suffix[:20]!r}; expected one of {', '.join(SUFFIXES)}"
         )
+    result = await service.run_sparql(text)
+    from ..sparqltext import prefixes_of
+
     fmt = _result_format(request, result.form == "graph", suffix)
     return result_response(result, fmt, prefixes_of(text))
 
