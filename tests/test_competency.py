@@ -258,6 +258,18 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
         },
     ),
     (
+        "Which states are Dialogue Partners, and is that stated or read from their administrations' names?",
+        """SELECT ?state ?derived WHERE {
+             ?s a ack:DialoguePartner ; skos:prefLabel ?state .
+             BIND (IF(EXISTS { ?s ack:derivation ?d }, "derived", "stated") AS ?derived) }""",
+        {
+            ("Australia", "derived"),
+            ("People's Republic of China", "derived"),
+            ("Japan", "derived"),
+            ("Korea", "derived"),
+        },
+    ),
+    (
         "Which Dialogue Partner takes part in ASEAN's Joint Customs Control operation?",
         """SELECT ?partner WHERE {
              ?x skos:notation "JCC" ; ack:participant/skos:prefLabel ?partner }""",
