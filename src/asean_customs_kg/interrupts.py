@@ -25,6 +25,7 @@ the cold saved-query path more than the thread itself.
 from __future__ import annotations
 
 import _thread
+import contextvars
 import os
 import signal
 import sys
@@ -57,7 +58,8 @@ def run_interruptibly(function: Callable[[], _T]) -> _T:
         finally:
             done.release()
 
-    _thread.start_new_thread(work, ())
+    # In the caller's context, so that its settings (a server's row limit) hold in the worker.
+    _thread.start_new_thread(contextvars.copy_context().run, (work,))
     done.acquire()  # a signal breaks this wait (POSIX), and its handler raises here
     succeeded, value = outcome[0]
     if not succeeded:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from contextvars import ContextVar
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import pyoxigraph
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["Form", "Result", "Term", "to_python"]
 
 Term: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+_Row = TypeVar("_Row")
 Form: TypeAlias = Literal["select", "ask", "graph"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -147,6 +150,30 @@ def _relabel_blank_nodes(body: bytes) -> bytes:
     return json.dumps(data).encode("utf-8")
 
 
+#: When set, the most rows (or triples) :meth:`Result.from_oxigraph` reads from the engine;
+#: one more raises :class:`TooManyRows`. A server sets it, so that a query whose answer it
+#: refuses (or no longer awaits) cannot fill the memory while the engine goes on.
+ROW_LIMIT: ContextVar[int | None] = ContextVar("ROW_LIMIT", default=None)
+
+
+class TooManyRows(Exception):
+    """The engine's answer has more rows than :data:`ROW_LIMIT` (``limit``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the result has more than {limit} rows")
+        self.limit = limit
+
+
+def _bounded(rows: Iterable[_Row]) -> list[_Row]:
+    limit = ROW_LIMIT.get()
+    if limit is None:
+        return list(rows)
+    found = list(islice(rows, limit + 1))
+    if len(found) > limit:
+        raise TooManyRows(limit)
+    return found
+
+
 class Result:
     """The answer to a query.
 
@@ -184,9 +211,9 @@ class Result:
             return cls("ask", boolean=bool(answer))
         if isinstance(answer, pyoxigraph.QuerySolutions):
             names = [variable.value for variable in answer.variables]
-            rows = [tuple(solution[name] for name in names) for solution in answer]
+            rows = [tuple(solution[name] for name in names) for solution in _bounded(answer)]
             return cls("select", variables=names, solutions=rows)
-        return cls("graph", triples=list(answer))
+        return cls("graph", triples=_bounded(answer))
 
     @classmethod
     def from_response(cls, body: bytes, media_type: str) -> Result:

@@ -8,7 +8,8 @@
   does: a flood of slow queries fills the slots and is then refused at once, instead of
   piling up threads.
 * A result of more than ``max_rows`` rows (or triples) is answered 400, asking for a
-  ``LIMIT``.
+  ``LIMIT``; no more than that is read from the engine (see ``Service``), so a query answered
+  at the time limit does not go on filling the memory.
 * A request body of more than ``max_body`` bytes is answered 413, a query string longer than
   ``max_query_string`` characters 414.
 

@@ -19,7 +19,7 @@ from ..errors import AckgError, DataError, EnvError, UsageError
 from ..pages import Description, describe
 from ..queries import Backend, EmbeddedBackend, SavedQuery, list_queries, run_query, sparql
 from ..resources import Root
-from ..results import Result
+from ..results import ROW_LIMIT, Result, TooManyRows
 from ..stores import StoreBackend
 from .limits import HttpError, Limits, QueryRunner
 
@@ -94,6 +94,26 @@ class Service:
         except AckgError as error:
             raise http_error(error) from None
 
+    async def _run_bounded(self, work: Callable[[], _T]) -> _T:
+        """``work()`` reading at most the row limit from the engine (see
+        :data:`~asean_customs_kg.results.ROW_LIMIT`): a result over it is refused without
+        being read whole, and a query answered 503 at the time limit stops filling the memory
+        there, while the engine goes on."""
+        limit = self.limits.max_rows
+
+        def bounded() -> _T:
+            ROW_LIMIT.set(limit)
+            return work()
+
+        try:
+            return await self._run(bounded)
+        except TooManyRows:
+            raise HttpError(
+                400,
+                f"the result has more than {limit} rows, the server's limit; "
+                "add a LIMIT or narrow the query",
+            ) from None
+
     def query(self, name: str) -> SavedQuery:
         """The saved query ``name``; 404 when there is none."""
         query = self.queries.get(name)
@@ -108,7 +128,7 @@ class Service:
     async def run_saved(self, query: SavedQuery, params: Mapping[str, str]) -> Result:
         """Runs a saved query with ``params``, as ``ackg query`` does."""
         backend = self.backend
-        result = await self._run(lambda: run_query(query, params, backend=backend))
+        result = await self._run_bounded(lambda: run_query(query, params, backend=backend))
         self.runner.check_size(len(result))
         return result
 
@@ -116,7 +136,7 @@ class Service:
         """Runs an ad-hoc query with the refusals of ``ackg sparql`` (no update, no
         ``SERVICE`` or ``FROM``, no extension function)."""
         backend = self.backend
-        result = await self._run(lambda: sparql(text, backend=backend))
+        result = await self._run_bounded(lambda: sparql(text, backend=backend))
         self.runner.check_size(len(result))
         return result
 
