@@ -114,6 +114,7 @@ def test_the_issue_s_checks_are_there() -> None:
         "place-as-agent",
         "date-too-precise",
         "ended-role",
+        "place-and-its-country",
     } <= names
 
 
