@@ -66,6 +66,8 @@ class QueryRunner:
         deadline = loop.time() + self.limits.timeout
         try:
             await asyncio.wait_for(self._slots.acquire(), self.limits.timeout)
+        except asyncio.CancelledError:
+            raise HttpError(503, "the server is stopping; try again later") from None
         except (asyncio.TimeoutError, TimeoutError):
             raise HttpError(
                 503,
@@ -75,6 +77,9 @@ class QueryRunner:
             ) from None
         future: asyncio.Future[_T] = loop.create_future()
         future.add_done_callback(lambda _: self._slots.release())
+        # Read the error of a query whose request has stopped waiting (at the time limit), so
+        # that asyncio does not log it with its stack trace as an error never retrieved.
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
 
         def settle(value: _T | None, error: BaseException | None) -> None:
             if future.cancelled():
