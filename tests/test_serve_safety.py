@@ -372,3 +372,25 @@ def test_a_query_failing_after_its_answer_logs_no_stack_trace() -> None:
     assert asyncio.run(run()) == [
         "503 the query ran longer than the server's limit of 0.05 s; narrow it or add a LIMIT"
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/reports-to?body=%FF", "/sparql?query=ASK%7B%7D%C3", "/queries/reports-to?body=CCC%E9"],
+)
+def test_a_query_string_that_is_not_utf8_is_refused(hostile: Server, path: str) -> None:
+    # Decoded, its bytes would become U+FFFD and the query run with a value nobody sent.
+    answer = hostile.get(path)
+    assert answer.status == 400
+    assert answer.text == "the query string is not UTF-8 text\n"
+
+
+def test_a_posted_form_that_is_not_utf8_is_refused(hostile: Server) -> None:
+    answer = hostile.request(
+        "POST",
+        "/sparql",
+        b"query=ASK%7B%7D%FF",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status == 400
+    assert answer.text == "the form is not UTF-8 text\n"

@@ -163,7 +163,7 @@ async def _protocol_query(request: Request, service: Service) -> str | None:
             from urllib.parse import parse_qs
 
             try:
-                fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+                fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 raise HttpError(400, "the form is not UTF-8 text") from None
             if "update" in fields:
@@ -309,6 +309,17 @@ def _logged_path(scope: Scope) -> str:
     return _CONTROL.sub(_percent, path)
 
 
+def _utf8(query_string: bytes) -> bool:
+    """Whether ``query_string``, its percent escapes decoded, is UTF-8 text."""
+    from urllib.parse import unquote_to_bytes
+
+    try:
+        unquote_to_bytes(query_string).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class Guard:
     """The outermost layer: security headers on every answer, the size of the query string,
     one access-log line per request (the path as sent, the names of the parameters, their
@@ -355,6 +366,11 @@ class Guard:
                     )
                 )
                 await response(scope, receive, send_guarded)
+            elif not _utf8(scope.get("query_string", b"")):
+                # Decoded, its bytes that are not UTF-8 would become U+FFFD, silently.
+                await error_response(HttpError(400, "the query string is not UTF-8 text"))(
+                    scope, receive, send_guarded
+                )
             else:
                 await self.app(scope, receive, send_guarded)
         except Exception as error:  # the last resort: never a stack trace to the client
