@@ -21,8 +21,10 @@ from asean_customs_kg.problems import Finding
 from asean_customs_kg.reasoning import (
     FOREIGN_DIGITS_RULE,
     fast_path_blocker,
+    lexical_findings,
     logic_findings,
     owlrl_findings,
+    with_lexical,
 )
 from asean_customs_kg.validate import _parse_all, _to_rdflib
 from helpers import FIXTURES, REPO
@@ -87,10 +89,15 @@ def _both(paths: list[Path]) -> tuple[set[Any], set[Any], list[Finding]]:
         if t.predicate.value.startswith(_SCHEMA) and t.predicate.value not in _INDIVIDUAL_LINKS:
             terms |= {t.subject.value, t.object.value}
     fast = logic_findings(flat, individuals)
-    reference = owlrl_findings(_to_rdflib(triples), individuals)
+    # The lexical forms judged over every triple, whichever path reasons, are added to
+    # owlrl's findings as logic_findings adds them to the fast path's.
+    reference = with_lexical(
+        owlrl_findings(_to_rdflib(triples), individuals), lexical_findings(flat)
+    )
     # Digits outside ASCII are found the same way whichever path reasons: left out here.
     by_paths = [f for f in fast if f.rule != FOREIGN_DIGITS_RULE]
-    return _keys(by_paths, terms), _keys(reference, terms), fast
+    by_owlrl = [f for f in reference if f.rule != FOREIGN_DIGITS_RULE]
+    return _keys(by_paths, terms), _keys(by_owlrl, terms), fast
 
 
 def _keys(findings: list[Finding], terms: set[str]) -> set[Any]:

@@ -57,14 +57,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FOREIGN_DIGITS_RULE",
+    "date_part_findings",
     "fast_path_blocker",
     "foreign_digit_findings",
     "key_findings",
+    "lexical_findings",
     "logic_findings",
     "nothing_finding",
     "owlrl_findings",
     "reasoning_copy",
     "same_as_finding",
+    "with_lexical",
 ]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -528,6 +531,63 @@ def foreign_digit_findings(triples: Iterable[Any]) -> Iterator[Finding]:
         )
 
 
+#: The XSD date parts that OWL 2 RL's datatype map (and so dt-not-type) leaves out, judged by
+#: pyoxigraph's casts; xsd:gMonthDay is not among them, since the cast refuses "--02-29".
+_DATE_PARTS = ("gYear", "gYearMonth", "gMonth", "gDay")
+
+
+def date_part_findings(triples: Iterable[Any]) -> Iterator[Finding]:
+    """ASCII literals of :data:`_DATE_PARTS` that are not lexical forms of their type (such
+    as ``"x"^^xsd:gYear`` or ``"2005-13"^^xsd:gYearMonth``), judged by one query that casts
+    each distinct literal to its type on an empty pyoxigraph store."""
+    import pyoxigraph
+
+    typed = {_XSD + local: local for local in _DATE_PARTS}
+    literals = {
+        t.object
+        for t in triples
+        if isinstance(t.object, pyoxigraph.Literal)
+        and t.object.datatype.value in typed
+        and t.object.value.isascii()  # the others are foreign_digit_findings'
+    }
+    if not literals:
+        return
+    text, kind = pyoxigraph.NamedNode("urn:x-ackg:text"), pyoxigraph.NamedNode("urn:x-ackg:type")
+    store = pyoxigraph.Store()  # the texts as data, so no text of the data is put in a query
+    for number, literal in enumerate(literals):
+        node = pyoxigraph.BlankNode(f"n{number}")
+        store.add(pyoxigraph.Quad(node, text, pyoxigraph.Literal(literal.value)))
+        store.add(pyoxigraph.Quad(node, kind, pyoxigraph.Literal(typed[literal.datatype.value])))
+    casts = "".join(f'IF(?t = "{local}", xsd:{local}(?s), ' for local in _DATE_PARTS)
+    query = (
+        f"PREFIX xsd: <{_XSD}> SELECT ?s ?t WHERE {{ ?n <{text.value}> ?s ; <{kind.value}> ?t "
+        f"BIND({casts}?s{')' * len(_DATE_PARTS)} AS ?v) FILTER(!BOUND(?v)) }}"
+    )
+    invalid = {
+        (str(row[0].value), _XSD + str(row[1].value))
+        for row in store.query(query)  # type: ignore[union-attr]
+    }
+    for triple in triples:
+        literal = triple.object
+        if not isinstance(literal, pyoxigraph.Literal):
+            continue
+        if (literal.value, literal.datatype.value) not in invalid:
+            continue
+        subject = triple.subject
+        focus = f"_:{subject.value}" if isinstance(subject, pyoxigraph.BlankNode) else subject.value
+        shown = f'"{literal.value}"'
+        yield Finding(
+            "logic",
+            "error",
+            FOREIGN_DIGITS_RULE,
+            f"{focus} has {triple.predicate.value} {shown}, which is not a valid "
+            f"{literal.datatype.value}; correct the value.",
+            focus=focus,
+            predicate=triple.predicate.value,
+            value=shown,
+        )
+
+
 def logic_findings(
     source: rdflib.Graph | Iterable[Any], individuals: Iterable[str] = ()
 ) -> list[Finding]:
@@ -543,22 +603,37 @@ def logic_findings(
     from .reasoning_fast import Unsettled, fast_findings
 
     triples = _from_rdflib(source) if isinstance(source, rdflib.Graph) else list(source)
-    foreign = list(foreign_digit_findings(triples))
+    foreign = lexical_findings(triples)
     if fast_path_blocker(triples) is None:
         kept, held_back = _split(triples)
         try:
-            return _with_foreign(fast_findings(kept, triples, held_back), foreign)
+            return with_lexical(fast_findings(kept, triples, held_back), foreign)
         except Unsettled:
             pass  # a chain of owl:sameAs merges deeper than the fast path follows
     if isinstance(source, rdflib.Graph):
-        return _with_foreign(owlrl_findings(source, individuals), foreign)
+        return with_lexical(owlrl_findings(source, individuals), foreign)
     from .validate import _to_rdflib
 
     graph = _to_rdflib({Path("logic"): triples})
-    return _with_foreign(owlrl_findings(graph, individuals), foreign)
+    return with_lexical(owlrl_findings(graph, individuals), foreign)
 
 
-def _with_foreign(findings: list[Finding], foreign: list[Finding]) -> list[Finding]:
+def lexical_findings(triples: Sequence[Any]) -> list[Finding]:
+    """The literals of ``triples`` whose text is not valid for their datatype, whatever their
+    property: both reasoners see only the triples an OWL 2 RL rule can use (``_split``,
+    :func:`reasoning_copy`), which leaves out a literal on a property the ontology does not
+    mention, so the lexical forms are judged here over every asserted triple too."""
+    from .reasoning_fast import datatype_findings
+
+    found = [
+        *datatype_findings(triples),
+        *foreign_digit_findings(triples),
+        *date_part_findings(triples),
+    ]
+    return list(dict.fromkeys(found))
+
+
+def with_lexical(findings: list[Finding], foreign: list[Finding]) -> list[Finding]:
     """``findings`` and the ``foreign`` ones that do not report a literal already reported,
     by the fast path (the same focus, property and value) or owlrl (its message quotes the
     literal's text)."""

@@ -41,7 +41,7 @@ from typing import Any
 from .problems import Finding
 from .reasoning import _SCHEMA_TYPES, nothing_finding, same_as_finding
 
-__all__ = ["FALSE_ONLY", "Unsettled", "fast_findings"]
+__all__ = ["FALSE_ONLY", "Unsettled", "datatype_findings", "fast_findings"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -330,9 +330,9 @@ def _false_rule_findings(store: Any) -> Iterator[tuple[str, Finding]]:
             )
 
 
-def _datatype_findings(reasoner_input: Iterable[Any]) -> Iterator[Finding]:
+def datatype_findings(triples: Iterable[Any]) -> Iterator[Finding]:
     """dt-not-type: a literal whose text is not valid for its datatype, judged by owlrl's own
-    conversion table, on the literals owlrl sees."""
+    conversion table, among the objects of ``triples`` (pyoxigraph triples)."""
     import pyoxigraph
     from owlrl.DatatypeHandling import AltXSDToPYTHON
     from owlrl.XsdDatatypes import OWL_RL_Datatypes
@@ -340,7 +340,7 @@ def _datatype_findings(reasoner_input: Iterable[Any]) -> Iterator[Finding]:
     checked = {str(d) for d in OWL_RL_Datatypes} - {_XSD_STRING}
     converters = {str(k): v for k, v in AltXSDToPYTHON.items()}
     valid: dict[Any, bool] = {}
-    for triple in reasoner_input:
+    for triple in triples:
         literal = triple.object
         if not isinstance(literal, pyoxigraph.Literal) or literal.language is not None:
             continue
@@ -596,7 +596,7 @@ def fast_findings(
         if focus not in empty and finding not in seen:  # one owl:Nothing finding says it all
             seen.add(finding)
             findings.append(finding)
-    findings.extend(f for f in _datatype_findings(reasoner_input) if f.focus not in empty)
+    findings.extend(f for f in datatype_findings(reasoner_input) if f.focus not in empty)
     findings.extend(nothing_finding(member) for member in members)
     findings.extend(_same_as_findings(store, asserted))
     findings.extend(_key_findings(store, asserted))
