@@ -394,3 +394,23 @@ def test_a_posted_form_that_is_not_utf8_is_refused(hostile: Server) -> None:
     )
     assert answer.status == 400
     assert answer.text == "the form is not UTF-8 text\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "varies"),
+    [
+        ("/api/reports-to", True),
+        ("/api/reports-to.csv", False),
+        ("/sparql?query=ASK%7B%7D", True),
+        ("/sparql?query=ASK%7B%7D&format=xml", False),
+        ("/sparql", True),  # the service description, or a redirect for a browser
+        ("/id/body/ccc", True),
+    ],
+)
+def test_an_answer_chosen_by_accept_says_so(hostile: Server, path: str, varies: bool) -> None:
+    # Without Vary: Accept, a shared cache (a proxy in front of the server) would answer a
+    # client asking for CSV with the JSON another client asked for.
+    answer = hostile.get(path, headers={"Origin": "https://example.org"})
+    assert answer.status == 200
+    vary = [name.strip().lower() for name in answer.headers.get("vary", "").split(",")]
+    assert ("accept" in vary) == varies, answer.headers.get("vary")

@@ -206,17 +206,21 @@ async def sparql_endpoint(request: Request) -> Response:
     from ..sparqltext import prefixes_of
 
     fmt = _result_format(request, result.form == "graph", suffix)
-    return result_response(result, fmt, prefixes_of(text))
+    response = result_response(result, fmt, prefixes_of(text))
+    if suffix is None:  # chosen by Accept: a shared cache must keep one answer per format
+        response.headers["Vary"] = "Accept"
+    return response
 
 
 def _service_description(request: Request) -> Response:
     offers = ["text/turtle", "text/html"]
     chosen = choose(request.headers.get("accept"), offers)
     if chosen == "text/html":
-        return Response(status_code=303, headers={"Location": "/sparql.html"})
+        return Response(status_code=303, headers={"Location": "/sparql.html", "Vary": "Accept"})
     endpoint = str(request.url.replace(query="", fragment=""))
     return Response(
-        _SD.format(endpoint=endpoint), headers={"Content-Type": "text/turtle; charset=utf-8"}
+        _SD.format(endpoint=endpoint),
+        headers={"Content-Type": "text/turtle; charset=utf-8", "Vary": "Accept"},
     )
 
 
@@ -272,7 +276,10 @@ async def api_query(request: Request) -> Response:
     if body is None:
         result = await service.run_saved(query, params)
         body = service.remember(key, write_result(result, fmt, query.prefixes))
-    return Response(body, headers={"Content-Type": content_type(fmt)})
+    headers = {"Content-Type": content_type(fmt)}
+    if chosen is None:  # chosen by Accept: a shared cache must keep one answer per format
+        headers["Vary"] = "Accept"
+    return Response(body, headers=headers)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
