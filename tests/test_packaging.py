@@ -63,7 +63,7 @@ def test_wheel_declares_the_console_script(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         (entry_points,) = [n for n in archive.namelist() if n.endswith("/entry_points.txt")]
         text = archive.read(entry_points).decode("utf-8")
-    assert "ackg = asean_customs_kg.launcher:main" in text
+    assert "ackg = asean_customs_kg.launcher:script" in text
 
 
 @pytest.mark.usefixtures("checkout")

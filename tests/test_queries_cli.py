@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,36 @@ def test_the_fast_path_prints_what_the_click_command_prints(
 )
 def test_anything_else_goes_to_the_click_command(args: list[str]) -> None:
     assert launcher.fast_query_arguments(args) is None
+
+
+# The console script with an exit handler registered first: the fast path ends the process
+# without the interpreter's tear-down (the handler does not run), everything else exits normally.
+SCRIPT = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write('torn down\\n'))\n"
+    "from asean_customs_kg.launcher import script\n"
+    "script()\n"
+)
+MAIN = "from asean_customs_kg.launcher import main\nmain()\n"
+
+
+def _run(code: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, check=False)
+
+
+def test_the_console_script_ends_a_saved_query_without_tear_down() -> None:
+    args = ("query", "bodies", "--format", "csv")
+    done, reference = _run(SCRIPT, *args), _run(MAIN, *args)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout == reference.stdout and done.stdout.count(b"\r\n") > 5
+
+    unknown = _run(SCRIPT, "query", "reports-to", "--param", "body=NOPE")
+    assert unknown.returncode == 2
+    assert unknown.stderr.decode().startswith("ackg: error: unknown body 'NOPE': ")
+    assert b"torn down" not in unknown.stderr and unknown.stderr.count(b"\n") == 1
+
+
+def test_the_console_script_exits_normally_off_the_fast_path() -> None:
+    done = _run(SCRIPT, "queries")
+    assert done.returncode == 0 and b"reports-to" in done.stdout
+    assert done.stderr == b"torn down\n"

@@ -3,7 +3,12 @@
 Importing this package is cheap: it loads no RDF library. Submodules import what they need.
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
+
+# ``typing`` is not imported at run time (the cold saved-query path would pay for it).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

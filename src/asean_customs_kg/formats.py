@@ -42,12 +42,12 @@ GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _SHORT = {
-    _XSD + "integer": re.compile(r"[+-]?\d+"),
-    _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
-    _XSD + "double": re.compile(r"[+-]?(\d+\.\d*|\.?\d+)[eE][+-]?\d+"),
-    _XSD + "boolean": re.compile(r"true|false"),
+    _XSD + "integer": r"[+-]?\d+",
+    _XSD + "decimal": r"[+-]?\d*\.\d+",
+    _XSD + "double": r"[+-]?(\d+\.\d*|\.?\d+)[eE][+-]?\d+",
+    _XSD + "boolean": r"true|false",
 }
-_LOCAL_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_LOCAL_NAME = r"[A-Za-z_][\w-]*"
 
 
 def term_display(term: Term | None, prefixes: Mapping[str, str] | None = None) -> str:
@@ -58,7 +58,7 @@ def term_display(term: Term | None, prefixes: Mapping[str, str] | None = None) -
     if isinstance(term, pyoxigraph.NamedNode):
         for name, namespace in (prefixes or {}).items():
             local = term.value[len(namespace) :]
-            if term.value.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
+            if term.value.startswith(namespace) and re.fullmatch(_LOCAL_NAME, local):
                 return f"{name}:{local}"
         return term.value
     if isinstance(term, pyoxigraph.BlankNode):
@@ -94,7 +94,7 @@ def term_tsv(term: Term | None) -> str:
         return f"{text}@{term.language}"
     datatype = term.datatype.value
     short = _SHORT.get(datatype)
-    if short is not None and short.fullmatch(term.value):
+    if short is not None and re.fullmatch(short, term.value):
         return term.value
     if datatype == _XSD + "string":
         return text
@@ -123,11 +123,11 @@ def _csv_cell(text: str) -> str:
 #: Control characters other than line breaks: in the formats for people they are shown as
 #: ``\\xNN``, so that a value (from a server, say) cannot send the terminal an escape sequence
 #: (``ESC ]0;title BEL``, the C1 ``CSI``) or rewrite the line (backspace).
-_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 
 
 def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return re.sub(_CONTROL, lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _md_cell(text: str) -> str:

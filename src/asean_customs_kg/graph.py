@@ -14,25 +14,31 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import pyoxigraph
 
 from .errors import DataError, EnvError
 
+# ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
+# this block; the names below are plain at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
     import rdflib
 
-__all__ = ["Engine", "check_syntax", "load_oxigraph", "load_rdflib"]
+    Engine: TypeAlias = Literal["oxigraph", "rdflib"]
+else:
+    Engine = str
 
-Engine: TypeAlias = Literal["oxigraph", "rdflib"]
+__all__ = ["Engine", "check_syntax", "load_oxigraph", "load_rdflib"]
 
 StrPath: TypeAlias = str | os.PathLike[str]
 
 # pyoxigraph's messages start with the position, which DataError already shows.
-_OXIGRAPH_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
+_OXIGRAPH_POSITION = r"^Parser error (?:at|between) [^:]*:\s*"
 # pyoxigraph's message when a term overflows its parser's buffer.
-_BUFFER_LIMIT = re.compile(r"buffer maximal size of (\d+)")
+_BUFFER_LIMIT = r"buffer maximal size of (\d+)"
 
 
 def _unreadable(path: Path, error: OSError) -> EnvError:
@@ -44,7 +50,7 @@ def _too_large(path: Path, error: MemoryError) -> DataError | EnvError:
     """pyoxigraph's parser holds one term at a time in a buffer of bounded size (16 MiB in
     0.5): a longer literal or IRI ends the parse with a MemoryError naming that size. Any
     other MemoryError is the machine's."""
-    limit = _BUFFER_LIMIT.search(str(error))
+    limit = re.search(_BUFFER_LIMIT, str(error))
     if limit is None:
         return EnvError(f"{path}: not enough memory to read the file")
     return DataError(
@@ -55,7 +61,7 @@ def _too_large(path: Path, error: MemoryError) -> DataError | EnvError:
 
 
 def _from_oxigraph(path: Path, error: SyntaxError) -> DataError:
-    message = _OXIGRAPH_POSITION.sub("", error.msg or str(error))
+    message = re.sub(_OXIGRAPH_POSITION, "", error.msg or str(error))
     if message.startswith("No scheme found in an absolute IRI"):
         # An IRI such as <thing>: relative, and the file declares no @base to resolve it.
         message = (

@@ -30,7 +30,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from typing import TypeVar
 
 __all__ = ["EXIT_INTERRUPTED", "GRACE", "Watchdog", "run_interruptibly"]
 
@@ -39,7 +38,13 @@ EXIT_INTERRUPTED = 130
 #: Seconds the main thread is given to end the command after SIGINT before the watchdog does.
 GRACE = 0.6
 
-_T = TypeVar("_T")
+# ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
+# this block; the names below are plain at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
 
 def run_interruptibly(function: Callable[[], _T]) -> _T:

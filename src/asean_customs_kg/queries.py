@@ -35,9 +35,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
 
 import pyoxigraph
 
@@ -57,8 +55,12 @@ from .sparqltext import (
     variables_of,
 )
 
+# ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
+# this block; the names below are plain at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import IO, Protocol
 
 __all__ = [
     "MAX_VALUE_LENGTH",
@@ -82,28 +84,28 @@ __all__ = [
 MAX_VALUE_LENGTH = 1000
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-_HEADER_LINE = re.compile(r"#\+ ?(.*)")
-_KEY_VALUE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
-_ITEM = re.compile(r"\s+-\s*(.*)")
+_NAME = r"[a-z0-9][a-z0-9-]*"
+_HEADER_LINE = r"#\+ ?(.*)"
+_KEY_VALUE = r"([A-Za-z_][\w-]*)\s*:\s*(.*)"
+_ITEM = r"\s+-\s*(.*)"
 # pyoxigraph's query errors read "error at LINE:COLUMN: message" (or a range).
-_ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)", re.DOTALL)
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ENGINE_POSITION = r"(?s)error at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)"
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*:"
 # XSD's lexical forms are written in ASCII digits: [0-9], never \d, which also matches the
 # digits of other scripts (full-width, Arabic-Indic, Thai...) that no engine reads as a number.
-_LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
-    "integer": (re.compile(r"[+-]?[0-9]+"), "an integer such as 3"),
-    "decimal": (re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"), "a decimal number such as 2.5"),
-    "boolean": (re.compile(r"true|false|1|0"), "true or false"),
-    "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "a date such as 2015-01-01"),
-    "gYear": (re.compile(r"[0-9]{4}"), "a year such as 2023"),
-    "gYearMonth": (re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])"), "a month such as 2019-12"),
+_LEXICAL: dict[str, tuple[str, str]] = {
+    "integer": (r"[+-]?[0-9]+", "an integer such as 3"),
+    "decimal": (r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", "a decimal number such as 2.5"),
+    "boolean": (r"true|false|1|0", "true or false"),
+    "date": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "a date such as 2015-01-01"),
+    "gYear": (r"[0-9]{4}", "a year such as 2023"),
+    "gYearMonth": (r"[0-9]{4}-(0[1-9]|1[0-2])", "a month such as 2019-12"),
 }
 # Code points that no RDF term may hold: lone surrogates (what Python makes of bytes that are
 # not UTF-8 on the command line) and the control characters that XML 1.0, and so xsd:string,
 # excludes (tab, line feed and carriage return are allowed).
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = "[\ud800-\udfff]"
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _ORG = "http://www.w3.org/ns/org#"
@@ -131,6 +133,10 @@ _DESCRIBED = "ASK { ?_resource ?predicate ?object }"
 # The language tags tried for an exact name, besides the plain string.
 _LANGUAGES = ("en",)
 _ACRONYMS = f"SELECT DISTINCT ?acronym WHERE {{ ?resource <{_SKOS}notation> ?acronym }}"
+
+
+if not TYPE_CHECKING:  # a plain base class at run time; a protocol for the type checker
+    Protocol = object
 
 
 class Backend(Protocol):
@@ -196,7 +202,7 @@ class EmbeddedBackend:
         except SyntaxError as error:
             message = error.msg or str(error)
             line, column = error.lineno, error.offset
-            where = _ENGINE_POSITION.match(message)
+            where = re.match(_ENGINE_POSITION, message)
             if where is not None:
                 line, column, message = int(where[1]), int(where[2]), where[3]
             raise QuerySyntaxError(f"invalid SPARQL: {message}", line, column) from error
@@ -222,20 +228,33 @@ def load_graph(root: resources.RootLike = None) -> pyoxigraph.Store:
     return default_backend(root).store
 
 
-@dataclass(eq=False, repr=False, slots=True)
 class Parameter:
     """A parameter of a saved query, read from a ``?_name...`` variable and the header.
 
     ``kind`` is ``"iri"``, ``"literal"`` or ``"typed"`` (with the full ``datatype`` IRI).
+    A plain class rather than a dataclass: the dataclass machinery (and the ``inspect`` module
+    it imports) would cost the cold saved-query path more than the query itself.
     """
 
-    name: str
-    variable: str
-    kind: str
-    datatype: str | None = None
-    required: bool = True
-    default: str | None = None
-    example: str | None = None
+    __slots__ = ("datatype", "default", "example", "kind", "name", "required", "variable")
+
+    def __init__(
+        self,
+        name: str,
+        variable: str,
+        kind: str,
+        datatype: str | None = None,
+        required: bool = True,
+        default: str | None = None,
+        example: str | None = None,
+    ) -> None:
+        self.name = name
+        self.variable = variable
+        self.kind = kind
+        self.datatype = datatype
+        self.required = required
+        self.default = default
+        self.example = example
 
     def __repr__(self) -> str:
         return f"<Parameter {self.describe()}>"
@@ -328,14 +347,14 @@ def parse_header(
     header: dict[str, str | list[str] | dict[str, str]] = {}
     key: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _HEADER_LINE.match(line)
+        match = re.match(_HEADER_LINE, line)
         if match is None:
             continue
         body = match.group(1)
-        item = _ITEM.match(body)
+        item = re.match(_ITEM, body)
         if item is not None and key is not None:
             current = header[key]
-            pair = _KEY_VALUE.fullmatch(item.group(1).strip())
+            pair = re.fullmatch(_KEY_VALUE, item.group(1).strip())
             if pair is not None and not isinstance(current, list):
                 assert isinstance(current, dict)
                 current[pair.group(1)] = _scalar(pair.group(2))
@@ -347,7 +366,7 @@ def parse_header(
                 header[key] = [_scalar(item.group(1))]
                 continue
             raise DataError("mixed list items and 'name: value' items in the header", path, number)
-        pair = _KEY_VALUE.fullmatch(body.strip())
+        pair = re.fullmatch(_KEY_VALUE, body.strip())
         if pair is None or body[:1].isspace():
             raise DataError(
                 "expected '#+ key: value', '#+ key:' or '#+   - item' in the header",
@@ -428,7 +447,7 @@ def get_query(name: str, root: resources.RootLike = None) -> SavedQuery:
     """The saved query called ``name``; :class:`UsageError` suggesting close names if none."""
     root = resources.resolve_root(root)
     directory = resources.project_dir("queries", root)
-    if _NAME.fullmatch(name):
+    if re.fullmatch(_NAME, name):
         path = directory / f"{name}.rq"
         if path.is_file():
             return read_query(path)
@@ -524,7 +543,7 @@ def _iri_of(value: str, prefixes: Mapping[str, str] | None) -> str | None:
     prefix, colon, local = value.partition(":")
     if colon and prefixes and prefix in prefixes:
         return prefixes[prefix] + local
-    if _SCHEME.match(value):
+    if re.match(_SCHEME, value):
         return value
     return None
 
@@ -557,11 +576,11 @@ def _check_text(parameter: Parameter, value: str) -> None:
             f"the value of parameter '{parameter.name}' is {len(value)} characters long; "
             f"at most {MAX_VALUE_LENGTH} are accepted"
         )
-    if _SURROGATE.search(value):
+    if re.search(_SURROGATE, value):
         raise UsageError(
             f"the value of parameter '{parameter.name}' is not valid UTF-8 text; give it in UTF-8"
         )
-    control = _CONTROL.search(value)
+    control = re.search(_CONTROL, value)
     if control is not None:
         raise UsageError(
             f"the value of parameter '{parameter.name}' holds the control character "
@@ -576,7 +595,7 @@ def _value(parameter: Parameter, value: str, backend: Backend, query: SavedQuery
     if parameter.kind == "typed" and parameter.datatype is not None:
         local = parameter.datatype.removeprefix(_XSD)
         check = _LEXICAL.get(local)
-        if check is not None and not check[0].fullmatch(value):
+        if check is not None and not re.fullmatch(check[0], value):
             raise UsageError(
                 f"invalid value {_show(value)} for parameter '{parameter.name}': "
                 f"expected {check[1]}"
@@ -611,7 +630,7 @@ def _well_formed(value: str, local: str) -> bool:
     :data:`_LEXICAL`: the integer types by the integer pattern, the others by pyoxigraph's
     cast to the type where it has one (a query on an empty store), else by being ASCII."""
     if local.endswith(("Integer", "long", "int", "short", "byte", "Long", "Int", "Short", "Byte")):
-        return _LEXICAL["integer"][0].fullmatch(value) is not None
+        return re.fullmatch(_LEXICAL["integer"][0], value) is not None
     if local in _UNICODE_TYPES:
         return True
     cast = f"SELECT (<{_XSD}{local}>({sparql_term(pyoxigraph.Literal(value))}) AS ?v) WHERE {{}}"
@@ -721,7 +740,7 @@ def sparql(
     built-ins nor XSD casts (an engine's extensions, such as Virtuoso's ``bif:`` functions) and
     other syntax that is not SPARQL 1.1 unless ``allow_extensions`` is true; nothing is sent to
     the engine then. Raises :class:`UsageError` for a refused or invalid query."""
-    if _SURROGATE.search(text):  # bytes that are not UTF-8, from the command line or stdin
+    if re.search(_SURROGATE, text):  # bytes that are not UTF-8, from the command line or stdin
         raise UsageError("the query is not valid UTF-8 text; give it in UTF-8")
     query_form(text)
     check_read_only(text, allow_network=allow_network, allow_extensions=allow_extensions)

@@ -24,9 +24,7 @@ directory that does not exist yields no files. This module imports no RDF librar
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeAlias
 
 from .errors import EnvError
 
@@ -57,12 +55,19 @@ ENV_HOME = "ACKG_HOME"
 #: The directories that together make a directory a project.
 MARKER: tuple[str, ...] = ("ontology", "data", "queries")
 
-Kind = Literal["ontology", "data", "queries"]
-_KINDS: tuple[str, ...] = ("ontology", "data", "queries")
+# ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
+# this block; the names below are plain at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
 
-#: Which rule found the root: given explicitly, ``ACKG_HOME``, the working directory, or the
-#: copy installed with the package.
-FoundBy: TypeAlias = Literal["given", "env", "cwd", "installed"]
+    Kind: TypeAlias = Literal["ontology", "data", "queries"]
+    #: Which rule found the root: given explicitly, ``ACKG_HOME``, the working directory, or
+    #: the copy installed with the package.
+    FoundBy: TypeAlias = Literal["given", "env", "cwd", "installed"]
+else:
+    Kind = FoundBy = str
+_KINDS: tuple[str, ...] = ("ontology", "data", "queries")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -74,12 +79,36 @@ _HOW = {
 }
 
 
-@dataclass(frozen=True)
 class Root:
-    """A project directory and the rule that found it (see the module doc)."""
+    """A project directory and the rule that found it (see the module doc). Immutable, compared
+    and hashed by its two fields; a plain class rather than a frozen dataclass, whose machinery
+    (and the ``inspect`` module it imports) would cost the cold saved-query path."""
 
+    __slots__ = ("found_by", "path")
     path: Path
     found_by: FoundBy
+
+    def __init__(self, path: Path, found_by: FoundBy) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "found_by", found_by)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Root)
+        return (self.path, self.found_by) == (other.path, other.found_by)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.found_by))
+
+    def __repr__(self) -> str:
+        return f"Root(path={self.path!r}, found_by={self.found_by!r})"
 
     def describe(self) -> str:
         """How it was found, in words: ``found from the working directory``..."""

@@ -15,18 +15,23 @@ import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import pyoxigraph
 
+# ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
+# this block; the names below are plain at run time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    pass
+    from typing import Any, Literal, TypeAlias, TypeVar
+
+    _Row = TypeVar("_Row")
+    Form: TypeAlias = Literal["select", "ask", "graph"]
+else:
+    Form = str
 
 __all__ = ["Form", "Result", "Term", "to_python"]
 
 Term: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
-_Row = TypeVar("_Row")
-Form: TypeAlias = Literal["select", "ask", "graph"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = frozenset(
@@ -47,7 +52,7 @@ _INTEGERS = frozenset(
         "unsignedByte",
     )
 )
-_YEAR = re.compile(r"-?\d{4,}")
+_YEAR = r"-?\d{4,}"
 _RESULTS_MEDIA = {
     "application/sparql-results+json": "JSON",
     "application/json": "JSON",
@@ -101,7 +106,7 @@ def to_python(term: Term | None) -> Any:
             return datetime.date.fromisoformat(value)
         if datatype == _XSD + "dateTime":
             return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if datatype == _XSD + "gYear" and _YEAR.fullmatch(value):
+        if datatype == _XSD + "gYear" and re.fullmatch(_YEAR, value):
             return int(value)
     except (ValueError, decimal.InvalidOperation):
         pass
@@ -124,7 +129,7 @@ def _canonical(term: Term | None) -> Term | None:
     return term
 
 
-_BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_BLANK_LABEL = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
 
 
 def _relabel_blank_nodes(body: bytes) -> bytes:
@@ -142,7 +147,7 @@ def _relabel_blank_nodes(body: bytes) -> bytes:
         for value in binding.values()
         if isinstance(value, dict) and value.get("type") == "bnode"
     ]
-    if all(_BLANK_LABEL.fullmatch(str(value.get("value"))) for value in values):
+    if all(re.fullmatch(_BLANK_LABEL, str(value.get("value"))) for value in values):
         return body
     labels: dict[str, str] = {}
     for value in values:

@@ -18,8 +18,8 @@ spliced into a query.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple, TypeAlias
 
 import pyoxigraph
 
@@ -38,6 +38,26 @@ __all__ = [
     "tokens",
     "variables_of",
 ]
+
+# ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
+# this block; the names below are plain at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple, TypeAlias
+
+    class Token(NamedTuple):
+        """A token of SPARQL text: its kind, its text and its offset in the query."""
+
+        kind: str
+        text: str
+        start: int
+
+else:
+    Token = namedtuple("Token", ["kind", "text", "start"])
+    Token.__doc__ = """A token of SPARQL text: its kind (``word``, ``var``, ``iri``, ``string``,
+    ``pname``, ``lang``, ``number``, ``comment``, ``space`` or ``other``), its text and its
+    offset in the query."""
+
 
 BindableTerm: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.Literal
 
@@ -67,19 +87,9 @@ _UPDATES = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 _NETWORK = frozenset({"SERVICE", "FROM"})
-_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
-_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-
-
-class Token(NamedTuple):
-    """A token of SPARQL text: its kind (``word``, ``var``, ``iri``, ``string``, ``pname``,
-    ``lang``, ``number``, ``comment``, ``space`` or ``other``), its text and its offset in the
-    query."""
-
-    kind: str
-    text: str
-    start: int
+_VARIABLE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_LANGUAGE = r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*"
+_IRI_FORBIDDEN = r'[<>"{}|^`\\\x00-\x20]'
 
 
 def tokens(text: str, *, skip_space: bool = True) -> Iterator[Token]:
@@ -176,7 +186,7 @@ def _escape_string(value: str) -> str:
 
 
 def _iri(value: str) -> str:
-    if not value or _IRI_FORBIDDEN.search(value):
+    if not value or re.search(_IRI_FORBIDDEN, value):
         raise UsageError(f"cannot bind the IRI {value[:60]!r}: it has characters IRIs may not have")
     return f"<{value}>"
 
@@ -192,7 +202,7 @@ def sparql_term(term: BindableTerm) -> str:
     if isinstance(term, pyoxigraph.Literal):
         text = _escape_string(term.value)
         if term.language:
-            if not _LANGUAGE.fullmatch(term.language):
+            if not re.fullmatch(_LANGUAGE, term.language):
                 raise UsageError(f"cannot bind the language tag {term.language[:20]!r}")
             return f"{text}@{term.language}"
         datatype = term.datatype.value
@@ -240,7 +250,7 @@ def bind_values(text: str, bindings: Mapping[str, BindableTerm]) -> str:
     names = []
     values = []
     for name, term in bindings.items():
-        if not _VARIABLE_NAME.fullmatch(name):
+        if not re.fullmatch(_VARIABLE_NAME, name):
             raise UsageError(f"cannot bind the variable name {name[:40]!r}")
         names.append(f"?{name}")
         values.append(sparql_term(term))
