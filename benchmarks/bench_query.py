@@ -83,8 +83,6 @@ QUERY_PATH_MODULES = frozenset(
         "collections.abc",
         "contextvars",
         "_contextvars",
-        "signal",
-        "_signal",
         "encodings.utf_8_sig",
     }
 )

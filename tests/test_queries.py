@@ -423,6 +423,7 @@ HEAVY_FOR_THE_QUERY_PATH = (
     "asyncio",
     "json",
     "importlib.metadata",
+    "signal",
 )
 
 

@@ -127,6 +127,8 @@ _CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 
 
 def _visible(text: str) -> str:
+    if text.isprintable():  # holds none of _CONTROL's characters, which are all unprintable
+        return text
     return re.sub(_CONTROL, lambda match: f"\\x{ord(match.group()):02x}", text)
 
 

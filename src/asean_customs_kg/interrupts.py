@@ -27,16 +27,8 @@ from __future__ import annotations
 import _thread
 import contextvars
 import os
-import signal
 import sys
 from collections.abc import Callable
-
-__all__ = ["EXIT_INTERRUPTED", "GRACE", "Watchdog", "run_interruptibly"]
-
-#: The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
-#: Seconds the main thread is given to end the command after SIGINT before the watchdog does.
-GRACE = 0.6
 
 # ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
 # this block; the names below are plain at run time).
@@ -45,6 +37,17 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     _T = TypeVar("_T")
+
+    import signal
+else:  # the C module: the signal module's enums would cost the cold saved-query path
+    import _signal as signal
+
+__all__ = ["EXIT_INTERRUPTED", "GRACE", "Watchdog", "run_interruptibly"]
+
+#: The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+#: Seconds the main thread is given to end the command after SIGINT before the watchdog does.
+GRACE = 0.6
 
 
 def run_interruptibly(function: Callable[[], _T]) -> _T:

@@ -576,11 +576,13 @@ def _check_text(parameter: Parameter, value: str) -> None:
             f"the value of parameter '{parameter.name}' is {len(value)} characters long; "
             f"at most {MAX_VALUE_LENGTH} are accepted"
         )
-    if re.search(_SURROGATE, value):
+    # The checks that need a pattern run only when a quick test finds a candidate (a value that
+    # is not ASCII, or not printable), so that a plain value compiles none of them.
+    if not value.isascii() and re.search(_SURROGATE, value):
         raise UsageError(
             f"the value of parameter '{parameter.name}' is not valid UTF-8 text; give it in UTF-8"
         )
-    control = re.search(_CONTROL, value)
+    control = None if value.isprintable() else re.search(_CONTROL, value)
     if control is not None:
         raise UsageError(
             f"the value of parameter '{parameter.name}' holds the control character "

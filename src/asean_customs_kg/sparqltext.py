@@ -170,7 +170,7 @@ def check_read_only(
 
 
 def _escape_string(value: str) -> str:
-    if re.search(r"\\[uU]", value):
+    if "\\" in value and re.search(r"\\[uU]", value):
         raise UsageError(
             "a parameter value may not contain a backslash followed by 'u' or 'U' "
             "(SPARQL engines may read it as an escape sequence)"
