@@ -68,7 +68,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
     (
         "Which Dialogue Partner's customs administration supports the JCMMP?",
         """SELECT ?name WHERE { ?p skos:notation "JCMMP" ; ack:supportedBy/skos:prefLabel ?name }""",
-        {("Australian Border Force",)},
+        {("Australia Border Force",)},
     ),
     (
         "When was the ASEAN DGs of Customs established, and at what precision?",
@@ -217,7 +217,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
              ?a a ack:DialoguePartnerCustomsAdministration ; skos:prefLabel ?name ;
                 ack:customsAdministrationOf/skos:prefLabel ?country }""",
         {
-            ("Australian Border Force", "Australia"),
+            ("Australia Border Force", "Australia"),
             (
                 "General Administration of Customs of the People's Republic of China",
                 "People's Republic of China",
@@ -227,9 +227,11 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
         },
     ),
     (
-        "Which name does the source use for the Australian Border Force?",
-        """SELECT ?alt WHERE { ?a skos:prefLabel "Australian Border Force"@en ; skos:altLabel ?alt }""",
-        {("Australia Border Force",)},
+        "Which name does the source give Australia's customs administration, and which source?",
+        """SELECT ?name ?source WHERE {
+             ?a ack:customsAdministrationOf/skos:prefLabel "Australia"@en ; skos:prefLabel ?name ;
+                dct:source ?s . BIND (STR(?s) AS ?source) }""",
+        {("Australia Border Force", ID + "source/asean-customs-overview/p6")},
     ),
     (
         "Which cooperation activities are part of the partnership with Korea Customs Service?",
@@ -359,7 +361,7 @@ QUESTIONS: list[tuple[str, str, set[tuple[str, ...]]]] = [
              ?a ack:customsAdministrationOf ?s ; skos:prefLabel ?administration .
              BIND (STR(?n) AS ?paragraph) }""",
         {
-            ("Australia", "Australian Border Force", "6"),
+            ("Australia", "Australia Border Force", "6"),
             (
                 "People's Republic of China",
                 "General Administration of Customs of the People's Republic of China",

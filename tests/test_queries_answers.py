@@ -353,9 +353,9 @@ CASES: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[str, ...]]]] 
         {},
         ("administration", "country", "activity_kind", "derived"),
         [
-            ("Australian Border Force", "Australia", "consultation", "false"),
-            ("Australian Border Force", "Australia", "technical assistance", "true"),
-            ("Australian Border Force", "Australia", "training programme", "true"),
+            ("Australia Border Force", "Australia", "consultation", "false"),
+            ("Australia Border Force", "Australia", "technical assistance", "true"),
+            ("Australia Border Force", "Australia", "training programme", "true"),
             (
                 "General Administration of Customs of the People's Republic of China",
                 "People's Republic of China",
