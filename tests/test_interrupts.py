@@ -3,6 +3,7 @@ query engine computes a long aggregate in Rust. Real processes, real signals."""
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from asean_customs_kg.interrupts import IN_CALLER, run_interruptibly
 from helpers import REPO
 
 ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
@@ -78,7 +80,8 @@ def test_ctrl_c_stops_a_long_saved_query_on_the_fast_path(tmp_path: Path) -> Non
     )
     (tmp_path / "queries" / "endless.rq").write_text(f"#+ summary: Endless.\n{ENDLESS}\n")
     environment = {**os.environ, "ACKG_HOME": str(tmp_path)}
-    code, took, stderr = _run_and_interrupt([*ACKG, "query", "endless"], env=environment)
+    # Two threads: the query runs in the main thread, which the watchdog covers.
+    code, took, stderr = _run_and_interrupt([*ACKG, "query", "endless"], 2, env=environment)
     assert code == 130
     assert stderr == b"ackg: error: interrupted\n"
     assert took < DEADLINE, f"{took:.2f} s after SIGINT"
@@ -238,3 +241,13 @@ def test_the_watchdog_leaves_a_command_with_its_own_sigint_handler_alone() -> No
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stdout, stderr) == (0, b"handled [2]\n", b"")
+
+
+def test_in_caller_runs_the_function_in_the_calling_thread() -> None:
+    here = _thread.get_ident()
+    assert run_interruptibly(_thread.get_ident) != here
+    token = IN_CALLER.set(True)
+    try:
+        assert run_interruptibly(_thread.get_ident) == here
+    finally:
+        IN_CALLER.reset(token)

@@ -9,7 +9,9 @@ engine releases the interpreter while it computes, so another thread can listen:
   that a signal breaks: Ctrl-C raises :class:`KeyboardInterrupt` in the caller at once. The
   abandoned computation goes on in the worker until it ends (pyoxigraph cannot cancel a
   query); a process that exits does not wait for it. The embedded and on-disk backends run
-  their queries this way, so the library is interruptible too (in a REPL, a notebook).
+  their queries this way, so the library is interruptible too (in a REPL, a notebook). The
+  ``ackg`` script's saved-query path, which the watchdog covers, runs them in the main thread
+  instead (:data:`IN_CALLER`): starting a thread would cost the cold query more than it saves.
 * :class:`Watchdog` is the ``ackg`` command's guarantee for everything else (a long load,
   the checks of a large validation): it is told of each SIGINT through the signal module's
   wake-up descriptor, and when the main thread has not ended the command within
@@ -42,18 +44,26 @@ if TYPE_CHECKING:
 else:  # the C module: the signal module's enums would cost the cold saved-query path
     import _signal as signal
 
-__all__ = ["EXIT_INTERRUPTED", "GRACE", "Watchdog", "run_interruptibly"]
+__all__ = ["EXIT_INTERRUPTED", "GRACE", "IN_CALLER", "Watchdog", "run_interruptibly"]
 
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
 EXIT_INTERRUPTED = 130
 #: Seconds the main thread is given to end the command after SIGINT before the watchdog does.
 GRACE = 0.6
+#: True while a :class:`Watchdog` covers the calling thread's command (the ``ackg`` script's
+#: saved-query path sets it): :func:`run_interruptibly` then runs its function in the caller,
+#: and Ctrl-C ends a long query by the watchdog, within :data:`GRACE` seconds. Starting and
+#: waking a worker thread costs a cold query up to a few milliseconds on a busy machine.
+IN_CALLER: contextvars.ContextVar[bool] = contextvars.ContextVar("IN_CALLER", default=False)
 
 
 def run_interruptibly(function: Callable[[], _T]) -> _T:
     """``function()``, run in a worker thread while the caller waits for it; Ctrl-C (in the
     main thread) raises :class:`KeyboardInterrupt` at once instead of when ``function`` ends.
-    What ``function`` raises is raised in the caller."""
+    What ``function`` raises is raised in the caller. While :data:`IN_CALLER` is set, it runs
+    in the calling thread instead."""
+    if IN_CALLER.get():
+        return function()
     done = _thread.allocate_lock()
     done.acquire()
     outcome: list[tuple[bool, object]] = []
@@ -121,6 +131,11 @@ class Watchdog:
         if self._finished.acquire(timeout=self._grace):
             return  # the main thread ended the command itself
         _end_now(self._message)
+
+    @property
+    def active(self) -> bool:
+        """Whether it watches (it was made in the main thread and has not stood down)."""
+        return self._active
 
     def stand_down(self) -> None:
         """The command has ended: stop watching."""

@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> Non
     interpreter's tear-down (freeing every imported module and the store) is a large part of a
     cold query's time, spent for nothing: the fast path leaves no exit handler to run and no
     file to close."""
-    from .interrupts import Watchdog
+    from .interrupts import IN_CALLER, Watchdog
 
     args = list(sys.argv[1:] if argv is None else argv)
     watchdog = Watchdog()
@@ -103,7 +103,12 @@ def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> Non
         if fast is not None and all(
             key.strip() for key, _, _ in (p.partition("=") for p in fast[1])
         ):
-            code = _run_fast(*fast)
+            # The watchdog ends a long query on Ctrl-C: no worker thread is needed to hear it.
+            covered = IN_CALLER.set(watchdog.active)
+            try:
+                code = _run_fast(*fast)
+            finally:
+                IN_CALLER.reset(covered)
             answered_fast = True
         else:
             from .cli import main as click_main
