@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph
+import pytest
 
-from asean_customs_kg import export
+from asean_customs_kg import export, stores
+from asean_customs_kg.endpoints import Endpoint
 from asean_customs_kg.queries import SavedQuery
 from asean_customs_kg.results import Result
 
@@ -23,6 +25,28 @@ def with_extra(release: export.Release) -> export.Release:
     graphs = dict(release.graphs)
     graphs[export.DATA_GRAPH] = [EXTRA, *graphs[export.DATA_GRAPH]]
     return export.Release(graphs, release.prefixes)
+
+
+def load_with_a_load_meanwhile(
+    url: str, first: export.Release, second: export.Release
+) -> stores.LoadReport:
+    """Loads ``first`` into the server at ``url`` while a load of ``second`` runs whole between
+    the first one's filling of its temporary graphs and its final replacing request (the
+    second's clean-up of leftovers included)."""
+    real_update = Endpoint.update
+    started: list[str] = []
+
+    def update(self: Endpoint, sparql: str) -> None:
+        if "MOVE" in sparql and not started:
+            started.append("second")
+            stores.load_endpoint(url, second)  # its own final request goes straight through
+        real_update(self, sparql)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Endpoint, "update", update)
+        report = stores.load_endpoint(url, first)
+    assert started == ["second"]
+    return report
 
 
 def normalised(result: Result) -> Any:

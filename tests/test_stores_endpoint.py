@@ -145,9 +145,10 @@ def test_server_stopped_during_the_load(server: OxigraphServer, release: export.
         assert sum(n for graph, n in found.items() if graph not in export.GRAPHS) > 0
         assert {graph: found[graph] for graph in export.GRAPHS} == release.counts()
         assert stores.EndpointBackend(again.query_url).query(HAS_EXTRA).boolean is False
-        # The next load clears what the interrupted one left.
+        # The next load leaves what the interrupted one left (less than a day old, it may be
+        # a load still running); the first load a day later drops it.
         stores.load_endpoint(again.update_url, release)
-        assert counts(again) == release.counts()
+        assert counts(again) == found
 
 
 def test_interrupted_load(server: OxigraphServer, release: export.Release) -> None:
@@ -180,7 +181,7 @@ def test_a_count_that_does_not_match_stops_the_load(
             "the load failed, the previous contents of the graphs are intact: the endpoint "
             f"{server.query_url} holds {len(data)} triples in <{temporary}> after loading, but "
             f"{len(data) + 1} were sent"
-        ).replace("LOAD", "[0-9a-f]{8}"),
+        ).replace("LOAD", "[0-9]+-[0-9a-f]{8}"),
         str(caught.value),
     )
     assert counts(server) == release.counts()

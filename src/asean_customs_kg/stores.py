@@ -10,15 +10,19 @@ One write of every statement, straight from the parser into the indexes, in boun
 A SPARQL 1.1 server (:func:`load_endpoint`) is loaded in five steps:
 
 1. drop the temporary graphs that interrupted earlier loads left (recognised by their names;
-   nothing else under ``.../graph/loading/`` is touched);
+   nothing else under ``.../graph/loading/`` is touched), but only those started more than
+   :data:`LEFTOVER_AGE` ago: a load running meanwhile keeps its own (on Virtuoso, its final
+   ``MOVE`` from a dropped graph would empty the target graph);
 2. send every named graph of the release, in chunks, to a temporary graph of this load's own
-   (``.../graph/loading/<id>/<name>``, ``<id>`` random, so that two loads never fill the same
-   graphs), reporting progress after each chunk; the statements that
+   (``.../graph/loading/<start>-<id>/<name>``, ``<start>`` the load's start in seconds since
+   1970 UTC and ``<id>`` random, so that two loads never fill the same graphs), reporting
+   progress after each chunk; the statements that
    share a blank node go in the same chunk, since a blank node means one node only within
    one request. Each chunk is an ``INSERT { GRAPH <tmp> { ... } } WHERE {}``, where the blank
    nodes of the template are new nodes (Virtuoso refuses blank nodes in ``INSERT DATA``);
 3. read back the number of triples in each temporary graph and stop, with the targets untouched,
-   if any differs from what was sent;
+   if any differs from what was sent (a load that took longer than :data:`LEFTOVER_AGE`
+   and lost them to another load stops here);
 4. replace every target graph by its temporary graph in ONE update request (``DROP SILENT
    GRAPH <g>; MOVE <tmp> TO <g>``...), which Oxigraph applies as one transaction; Virtuoso
    applies the operations of a request one after the other (a failure leaves the earlier ones
@@ -43,6 +47,7 @@ import copy
 import os
 import re
 import secrets
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -60,6 +65,7 @@ from .sparqltext import BindableTerm, bind_values, check_read_only
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
+    "LEFTOVER_AGE",
     "TEMPORARY_GRAPH_BASE",
     "EndpointBackend",
     "LoadInterrupted",
@@ -79,6 +85,10 @@ __all__ = [
 DEFAULT_CHUNK_SIZE = 1000
 #: Where the temporary graphs of a load live.
 TEMPORARY_GRAPH_BASE = "https://w3id.org/asean-customs-kg/graph/loading/"
+#: Seconds after its start when a load's temporary graphs count as left behind (by a killed
+#: load) and the next load drops them: a day, far beyond any load (each request is bounded by
+#: the timeout) and any difference between the clocks of two computers loading one server.
+LEFTOVER_AGE = 24 * 3600
 
 #: Called after each chunk with the number of triples sent so far and the total.
 Progress = Callable[[int, int], None]
@@ -87,17 +97,22 @@ _COUNT = "SELECT ?graph (COUNT(*) AS ?triples) WHERE {{ VALUES ?graph {{ {graphs
 
 
 def temporary_graph(graph: str, load: str = "") -> str:
-    """The temporary graph that the load ``load`` (its random id) fills before it replaces
-    ``graph``: ``.../graph/loading/<load>/<name>``."""
+    """The temporary graph that the load ``load`` (its ``<start>-<id>``) fills before it
+    replaces ``graph``: ``.../graph/loading/<load>/<name>``."""
     name = graph.rstrip("/").rsplit("/", 1)[-1]
     return TEMPORARY_GRAPH_BASE + (f"{load}/" if load else "") + name
 
 
-# The temporary graphs of a load (a random id of 8 hex digits, then a graph's name), or of a
-# load of earlier versions (the name alone): nothing else under the base is a load's.
+def _load_id(start: float) -> str:
+    return f"{int(start)}-{secrets.token_hex(4)}"
+
+
+# The temporary graphs of a load (its start in seconds, a random id of 8 hex digits, then a
+# graph's name), or of a load of earlier versions (the random id or nothing, then the name;
+# undated, so dropped at once): nothing else under the base is a load's.
 _TEMPORARY = re.compile(
     re.escape(TEMPORARY_GRAPH_BASE)
-    + r"(?:[0-9a-f]{8}/)?(?:"
+    + r"(?:(?:(?P<start>[0-9]{1,12})-)?[0-9a-f]{8}/)?(?:"
     + "|".join(re.escape(temporary_graph(graph)[len(TEMPORARY_GRAPH_BASE) :]) for graph in GRAPHS)
     + ")"
 )
@@ -516,12 +531,13 @@ def load_endpoint(
         query_url or query_url_for(update_url), timeout=timeout, credentials=credentials
     )
     sent = release.counts()
-    load = secrets.token_hex(4)
+    start = time.time()
+    load = _load_id(start)
     temporaries = [temporary_graph(name, load) for name in sent]
     cleanup = _drop_graphs(temporaries)
     intact = "the previous contents of the graphs are intact"
     try:
-        leftovers = _leftovers(reader)
+        leftovers = _leftovers(reader, start)
         if leftovers:
             update.update(_drop_graphs(leftovers))
         total, done, number = len(release), 0, 0
@@ -561,22 +577,26 @@ def _drop_graphs(graphs: Iterable[str]) -> str:
     return " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in graphs)
 
 
-def _leftovers(reader: Endpoint) -> list[str]:
+def _leftovers(reader: Endpoint, now: float) -> list[str]:
     """The temporary graphs that earlier loads left (killed, or cut off from the server), as
-    their names tell: nothing else under the base is a load's. Best effort: none when the
+    their names tell: nothing else under the base is a load's, and a load that started less
+    than :data:`LEFTOVER_AGE` before ``now`` may still be running. Best effort: none when the
     server cannot list them (the load itself then says what is wrong with the server)."""
     quick = Endpoint(reader.url, timeout=min(reader.timeout, 10.0), credentials=reader.credentials)
     try:
         result = quick.query(_LEFTOVERS.format(base=TEMPORARY_GRAPH_BASE))
     except (EnvError, UsageError):
         return []
-    return sorted(
-        {
-            graph.value
-            for (graph,) in result.solutions
-            if isinstance(graph, pyoxigraph.NamedNode) and _TEMPORARY.fullmatch(graph.value)
-        }
-    )
+    found = set()
+    for (graph,) in result.solutions:
+        if not isinstance(graph, pyoxigraph.NamedNode):
+            continue
+        match = _TEMPORARY.fullmatch(graph.value)
+        if match is not None and (
+            match["start"] is None or int(match["start"]) < now - LEFTOVER_AGE
+        ):
+            found.add(graph.value)
+    return sorted(found)
 
 
 def _drop_quietly(endpoint: Endpoint, update: str) -> None:
