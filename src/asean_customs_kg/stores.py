@@ -22,7 +22,7 @@ A SPARQL 1.1 server (:func:`load_endpoint`) is loaded in five steps:
    nodes of the template are new nodes (Virtuoso refuses blank nodes in ``INSERT DATA``);
 3. read back the number of triples in each temporary graph and stop, with the targets untouched,
    if any differs from what was sent (a load that took longer than :data:`LEFTOVER_AGE`
-   and lost them to another load stops here);
+   and lost them to another load before this check stops here);
 4. replace every target graph by its temporary graph in ONE update request (``DROP SILENT
    GRAPH <g>; MOVE <tmp> TO <g>``...), which Oxigraph applies as one transaction; Virtuoso
    applies the operations of a request one after the other (a failure leaves the earlier ones
