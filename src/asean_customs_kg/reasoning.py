@@ -516,19 +516,30 @@ def foreign_digit_findings(triples: Iterable[Any]) -> Iterator[Finding]:
         datatype = literal.datatype.value
         if datatype not in _XSD_ASCII_TYPES or literal.value.isascii():
             continue
-        subject = triple.subject
-        focus = f"_:{subject.value}" if isinstance(subject, pyoxigraph.BlankNode) else subject.value
-        shown = f'"{literal.value}"'
-        yield Finding(
-            "logic",
-            "error",
-            FOREIGN_DIGITS_RULE,
-            f"{focus} has {triple.predicate.value} {shown}, which is not a valid {datatype}: "
-            "XSD writes its values in ASCII characters only (digits 0-9); correct the value.",
-            focus=focus,
-            predicate=triple.predicate.value,
-            value=shown,
+        yield _lexical_finding(
+            triple,
+            ": XSD writes its values in ASCII characters only (digits 0-9); correct the value.",
         )
+
+
+def _lexical_finding(triple: Any, why: str) -> Finding:
+    """The :data:`FOREIGN_DIGITS_RULE` finding on ``triple``'s literal (a pyoxigraph triple),
+    its message ending in ``why``."""
+    import pyoxigraph
+
+    subject, literal = triple.subject, triple.object
+    focus = f"_:{subject.value}" if isinstance(subject, pyoxigraph.BlankNode) else subject.value
+    shown = f'"{literal.value}"'
+    return Finding(
+        "logic",
+        "error",
+        FOREIGN_DIGITS_RULE,
+        f"{focus} has {triple.predicate.value} {shown}, which is not a valid "
+        f"{literal.datatype.value}{why}",
+        focus=focus,
+        predicate=triple.predicate.value,
+        value=shown,
+    )
 
 
 #: The XSD date parts that OWL 2 RL's datatype map (and so dt-not-type) leaves out, judged by
@@ -571,21 +582,8 @@ def date_part_findings(triples: Iterable[Any]) -> Iterator[Finding]:
         literal = triple.object
         if not isinstance(literal, pyoxigraph.Literal):
             continue
-        if (literal.value, literal.datatype.value) not in invalid:
-            continue
-        subject = triple.subject
-        focus = f"_:{subject.value}" if isinstance(subject, pyoxigraph.BlankNode) else subject.value
-        shown = f'"{literal.value}"'
-        yield Finding(
-            "logic",
-            "error",
-            FOREIGN_DIGITS_RULE,
-            f"{focus} has {triple.predicate.value} {shown}, which is not a valid "
-            f"{literal.datatype.value}; correct the value.",
-            focus=focus,
-            predicate=triple.predicate.value,
-            value=shown,
-        )
+        if (literal.value, literal.datatype.value) in invalid:
+            yield _lexical_finding(triple, "; correct the value.")
 
 
 def logic_findings(
