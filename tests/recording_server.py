@@ -28,6 +28,10 @@ class Answer(NamedTuple):
     headers: dict[str, str]
 
 
+#: How often a serving thread looks for a stop: at the standard library's default of 0.5 s, every
+#: test that stops a server would wait that long for it.
+POLL = 0.01
+
 #: Chooses the answer to a request.
 Responder = Callable[[Request], Answer]
 
@@ -66,7 +70,7 @@ class RecordingServer:
             do_GET = do_POST = _handle
 
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(POLL,), daemon=True)
 
     @property
     def url(self) -> str:

@@ -22,6 +22,7 @@ from asean_customs_kg.cli import main
 from asean_customs_kg.errors import ShapesError
 from asean_customs_kg.shacl_results import ShaclResult
 from helpers import FIXTURES
+from recording_server import POLL
 from w3c_shacl import _parse
 
 SHACL = FIXTURES / "shacl"
@@ -91,7 +92,7 @@ def recorder() -> Iterator[tuple[str, list[str]]]:
     received: list[str] = []
     handler = type("Handler", (_Recorder,), {"received": received})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield f"127.0.0.1:{server.server_address[1]}", received

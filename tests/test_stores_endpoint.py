@@ -23,6 +23,7 @@ from asean_customs_kg.endpoints import Credentials, Endpoint
 from asean_customs_kg.errors import EnvError, UsageError
 from asean_customs_kg.queries import SavedQuery, list_queries, run_query
 from oxigraph_server import OxigraphServer
+from recording_server import POLL
 from store_helpers import HAS_EXTRA, examples, normalised, with_extra
 
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -290,7 +291,7 @@ def fake() -> Iterator[str]:
     Handler.seen = []
     Handler.release = threading.Event()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
