@@ -49,7 +49,8 @@ def copy_project(target: Path) -> Path:
 
 class Server:
     """``ackg [--root ROOT] serve --port PORT [ARGS]`` as a context manager, in the
-    environment ``env`` (default: the tests' own); its standard error is kept in ``log``."""
+    environment ``env`` (default: the tests' own); its standard error is kept in ``log``.
+    With ``session``, in a process group of its own (as a terminal starts a command)."""
 
     def __init__(
         self,
@@ -57,10 +58,12 @@ class Server:
         root: Path | None = None,
         log: Path | None = None,
         env: dict[str, str] | None = None,
+        session: bool = False,
     ) -> None:
         self.args = args
         self.root = root
         self.env = env
+        self.session = session
         self.port = free_port()
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -79,7 +82,9 @@ class Server:
         command += ["serve", "--port", str(self.port), *self.args]
         log = open(self.log, "wb") if self.log is not None else subprocess.DEVNULL  # noqa: SIM115
         self._log_file = log
-        self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=ROOT, env=self.env)
+        self.process = subprocess.Popen(
+            command, stdout=log, stderr=log, cwd=ROOT, env=self.env, start_new_session=self.session
+        )
         deadline = time.monotonic() + 60
         while True:
             try:

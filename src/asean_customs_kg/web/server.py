@@ -4,7 +4,8 @@
 of the command, before anything listens), binds the socket itself (so that an address in use
 is a one-line error, exit code 2), then runs Uvicorn until SIGINT (Ctrl-C; exit code 130) or
 SIGTERM (exit code 0) stops it: it stops accepting, lets running requests end (at most
-:data:`GRACE` seconds) and exits. Queries still running in the engine do not hold up the exit.
+:data:`GRACE` seconds), ends its query processes (:mod:`.workers`) and exits. Queries still
+running in the engine do not hold up the exit.
 
 The access log (one line per request on standard error) shows the client, the method, the
 path with every query value masked, the status, the size and the time; never a header.
@@ -117,13 +118,18 @@ def serve(
 
     out = stream if stream is not None else sys.stderr
     limits = limits or Limits()
-    # Load (or reach) the graph now: its errors are the command's, with their exit codes.
-    backend.query("ASK { ?s ?p ?o }")
     service = Service(backend, root, limits, where=where)
     from .yasgui import installed
 
     app = create_app(service, installed())
-    sock = _listen(host, port)
+    # Load (or reach) the graph now: its errors are the command's, with their exit codes. The
+    # query processes are started here, before any socket or Uvicorn's threads (see .workers).
+    service.start()
+    try:
+        sock = _listen(host, port)
+    except BaseException:
+        service.stop()
+        raise
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
     _logging(out)
@@ -150,5 +156,6 @@ def serve(
         received.append(signal.SIGINT)
     finally:
         sock.close()
+        service.stop()
     print("ackg serve: stopped", file=out, flush=True)
     return 130 if signal.SIGINT in received else 0

@@ -2,18 +2,20 @@
 limits, and the answers, computed once where the graph cannot change.
 
 A :class:`Service` runs queries through the library's public functions (``run_query``,
-``sparql``, :func:`~asean_customs_kg.pages.describe`) in worker threads within its
-:class:`~.limits.Limits`, and turns the library's errors into :class:`~.limits.HttpError`
-(400 for a bad request, 404 for an unknown query, 502 for a server that fails, 500 for a
-broken saved query, with the file's name but not where it lives).
+``sparql``, :func:`~asean_customs_kg.pages.describe`) as *jobs* (:meth:`Service.job`) within its
+:class:`~.limits.Limits`: in query processes that can be killed (:mod:`.workers`) for the
+project's files and an on-disk store, in worker threads for an endpoint. It turns the
+library's errors into :class:`~.limits.HttpError` (400 for a bad request, 404 for an unknown
+query, 502 for a server that fails, 500 for a broken saved query, with the file's name but not
+where it lives).
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from ..errors import AckgError, DataError, EnvError, UsageError
 from ..pages import Description, describe
@@ -22,10 +24,10 @@ from ..resources import Root
 from ..results import ROW_LIMIT, Result, TooManyRows
 from ..stores import StoreBackend
 from .limits import HttpError, Limits, QueryRunner
+from .workers import Pool, ProcessDied
 
 __all__ = ["Service"]
 
-_T = TypeVar("_T")
 #: The cache of answers holds at most this many characters in all...
 CACHE_CHARACTERS = 64 * 1024 * 1024
 #: ... and no answer longer than this.
@@ -60,7 +62,14 @@ class Service:
         self.root = root
         self.limits = limits
         self.where = where
-        self.runner = QueryRunner(limits)
+        # The engine's queries cannot be stopped: where the graph is in this process (files,
+        # store), they run in query processes that can be killed; an endpoint's, in threads.
+        self.pool = (
+            Pool(limits.concurrent, self.job, self._in_query_process)
+            if isinstance(backend, EmbeddedBackend | StoreBackend)
+            else None
+        )
+        self.runner = QueryRunner(limits, self.job, self.pool)
         self.queries: dict[str, SavedQuery] = {query.name: query for query in list_queries(root)}
         self.cacheable = isinstance(backend, EmbeddedBackend | StoreBackend)
         self._cache: OrderedDict[Any, str] = OrderedDict()
@@ -88,29 +97,76 @@ class Service:
                 self._cached_characters -= len(dropped)
         return text
 
-    async def _run(self, work: Callable[[], _T]) -> _T:
+    def start(self) -> None:
+        """Reads (or reaches) the graph, so that its errors are the command's, and starts the
+        query processes. The project's files are
+        loaded here, before the processes are forked, which share them; an on-disk store is
+        opened only in the query processes."""
+        if self.pool is None or isinstance(self.backend, EmbeddedBackend):
+            self.backend.query("ASK { ?s ?p ?o }")
+        if self.pool is None:
+            return
+        self.pool.start()
         try:
-            return await self.runner.run(work)
+            if isinstance(self.backend, StoreBackend):
+                self.pool.call_now(("check", ()))
+        except ProcessDied:
+            self.stop()
+            raise EnvError("the query process could not open the store") from None
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Ends the query processes."""
+        if self.pool is not None:
+            self.pool.close()
+
+    def _in_query_process(self) -> None:
+        """Readies a query process: its queries run in its only thread (nothing there waits
+        for Ctrl-C), and it opens the on-disk store for itself."""
+        from ..interrupts import IN_CALLER
+
+        IN_CALLER.set(True)
+        if isinstance(self.backend, StoreBackend):
+            self.backend = StoreBackend(self.backend.path)
+            _ = self.backend.store
+
+    def job(self, kind: str, args: tuple[Any, ...]) -> Any:
+        """Runs the job ``kind`` with ``args`` (in a query process, or a worker thread): the
+        work behind each route, reading at most the row limit from the engine for those that
+        return rows (see :data:`~asean_customs_kg.results.ROW_LIMIT`: a result over it is
+        refused without being read whole)."""
+        backend = self.backend
+        if kind in ("saved", "sparql"):
+            ROW_LIMIT.set(self.limits.max_rows)
+            if kind == "saved":
+                name, params = args
+                return run_query(self.queries[name], params, backend=backend)
+            (text,) = args
+            return sparql(text, backend=backend)
+        if kind == "describe":
+            for iri in args[0]:
+                found = describe(backend, iri)
+                if found is not None:
+                    return found
+            return None
+        if kind == "draw":
+            return self._draw(*args)
+        if kind == "check":
+            backend.query("ASK { ?s ?p ?o }")
+            return None
+        raise ValueError(f"unknown job {kind!r}")
+
+    async def _run(self, kind: str, *args: Any) -> Any:
+        try:
+            return await self.runner.run(kind, args)
         except AckgError as error:
             raise http_error(error) from None
-
-    async def _run_bounded(self, work: Callable[[], _T]) -> _T:
-        """``work()`` reading at most the row limit from the engine (see
-        :data:`~asean_customs_kg.results.ROW_LIMIT`): a result over it is refused without
-        being read whole, and a query answered 503 at the time limit stops filling the memory
-        there, while the engine goes on."""
-        limit = self.limits.max_rows
-
-        def bounded() -> _T:
-            ROW_LIMIT.set(limit)
-            return work()
-
-        try:
-            return await self._run(bounded)
         except TooManyRows:
             raise HttpError(
                 400,
-                f"the result has more than {limit} rows, the server's limit; "
+                f"the result has more than {self.limits.max_rows} rows, the server's limit; "
                 "add a LIMIT or narrow the query",
             ) from None
 
@@ -127,31 +183,21 @@ class Service:
 
     async def run_saved(self, query: SavedQuery, params: Mapping[str, str]) -> Result:
         """Runs a saved query with ``params``, as ``ackg query`` does."""
-        backend = self.backend
-        result = await self._run_bounded(lambda: run_query(query, params, backend=backend))
+        result: Result = await self._run("saved", query.name, dict(params))
         self.runner.check_size(len(result))
         return result
 
     async def run_sparql(self, text: str) -> Result:
         """Runs an ad-hoc query with the refusals of ``ackg sparql`` (no update, no
         ``SERVICE`` or ``FROM``, no extension function)."""
-        backend = self.backend
-        result = await self._run_bounded(lambda: sparql(text, backend=backend))
+        result: Result = await self._run("sparql", text)
         self.runner.check_size(len(result))
         return result
 
     async def describe(self, iris: list[str]) -> Description | None:
         """The description of the first of ``iris`` that the graph describes."""
-        backend = self.backend
-
-        def work() -> Description | None:
-            for iri in iris:
-                found = describe(backend, iri)
-                if found is not None:
-                    return found
-            return None
-
-        return await self._run(work)
+        found: Description | None = await self._run("describe", list(iris))
+        return found
 
     async def diagram(self, kind: str) -> tuple[str, str]:
         """The diagram ``kind`` (``structure`` or ``timeline``) as ``(media type, text)``:
@@ -159,7 +205,7 @@ class Service:
         if kind in self._diagrams:
             return self._diagrams[kind]
         fmt = "svg" if shutil.which("dot") else "mermaid"
-        drawn = await self._run(lambda: self._draw(kind, fmt))
+        drawn: tuple[str, str] = await self._run("draw", kind, fmt)
         self._diagrams[kind] = drawn
         return drawn
 
