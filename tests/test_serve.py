@@ -133,8 +133,44 @@ def test_the_refusals_of_ackg_sparql(server: Server, query: str, status: int, me
     assert message in answer.text and "Traceback" not in answer.text
     assert answer.text.count("\n") == 1
     cli = CliRunner().invoke(main, ["sparql", query])
-    if query.strip():
-        assert answer.text.strip() in cli.stderr, cli.stderr
+    if query.strip():  # the refusal of ackg sparql, without its advice to pass an option
+        refusal = answer.text.strip().removesuffix("; this server does not run such queries")
+        assert refusal in cli.stderr, cli.stderr
+    assert "--" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            _sparql("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"),
+            "the query uses SERVICE, which can reach the network or other datasets; "
+            "this server does not run such queries",
+        ),
+        (
+            _sparql("SELECT (bif:http_get('http://example.org/') AS ?x) WHERE {}"),
+            "the query calls the function bif:http_get, which is neither a SPARQL 1.1 built-in "
+            "nor an XSD cast; engine extensions can reach the network or change data; "
+            "this server does not run such queries",
+        ),
+        (
+            "/api/reporting-chain",
+            "query 'reporting-chain' needs the parameter 'body' (an acronym, a name or an IRI), "
+            "e.g. ?body=SWG-ACTS",
+        ),
+        (
+            "/api/reports-to?body=NOPE",
+            "unknown body 'NOPE': no acronym, name or IRI matches; known acronyms include AAMRA, "
+            "ACTS, AEC, AFMM, ASEAN, BOC, CCBWG, CCC. (GET /api/bodies lists the bodies)",
+        ),
+    ],
+)
+def test_refusals_give_no_command_line_advice(server: Server, path: str, message: str) -> None:
+    # The library's messages tell a user of ackg which option or command to use; a client of
+    # the server can use neither, and is told what it can do instead.
+    answer = server.get(path)
+    assert answer.status == 400
+    assert answer.text == message + "\n"
 
 
 def test_updates_are_refused(server: Server) -> None:
@@ -248,7 +284,13 @@ def test_api_errors_are_the_cli_errors(
     if cli_args is not None:
         cli = CliRunner().invoke(main, cli_args)
         assert cli.exit_code == 2
-        assert cli.stderr == f"ackg: error: {answer.text}"
+        # The same message, but for the advice: an option on the command line, a query
+        # string on the web.
+        assert "--" not in answer.text
+        web = answer.text.replace(", e.g. ?", ", e.g. --param ").replace(
+            "(GET /api/bodies lists", "(run 'ackg query bodies' to list"
+        )
+        assert cli.stderr == f"ackg: error: {web}"
     else:
         assert answer.text == (
             "unknown query 'reports-too'; did you mean reports-to, reporting-chain, "
@@ -479,3 +521,26 @@ def test_the_cache_is_bounded_and_keyed_by_format(
     assert service.cached("a") is None and service.cached("b") == "12345"
     assert service.remember("d", "1234567") == "1234567"  # too long to keep
     assert service.cached("d") is None
+
+
+def test_an_endpoint_that_does_not_answer_gives_no_command_line_advice() -> None:
+    # A server that accepts the connection and never answers (a listening socket nobody
+    # reads): ackg's message says to raise --timeout, which a client of the server cannot do.
+    import socket
+
+    from asean_customs_kg.errors import EnvError
+    from asean_customs_kg.stores import EndpointBackend
+    from asean_customs_kg.web.service import http_error
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
+        with pytest.raises(EnvError) as raised:
+            EndpointBackend(url, timeout=0.2).query("ASK { ?s ?p ?o }")
+    assert str(raised.value).endswith("; try again later or raise --timeout")
+    answer = http_error(raised.value)
+    assert (answer.status, answer.message) == (
+        502,
+        f"the SPARQL endpoint {url} did not answer within 0.2 s; try again later",
+    )

@@ -12,6 +12,7 @@ where it lives).
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -36,8 +37,39 @@ CACHE_ENTRY_CHARACTERS = 4 * 1024 * 1024
 MAX_DRAWN_TRIPLES = 200_000
 
 
+#: What the library's messages tell a user of ``ackg`` to do, with a command or an option that
+#: the server's clients cannot give, and what they are told instead.
+_WEB_ADVICE = (
+    (
+        re.compile(r"; pass --allow-(?:network|extensions) \(\w+=True\) if that is intended$"),
+        "; this server does not run such queries",
+    ),
+    (re.compile(r", e\.g\. --param (\S+)$"), r", e.g. ?\1"),
+    (re.compile(r"; try again later or raise --timeout$"), "; try again later"),
+    (
+        re.compile(r" \(run 'ackg query ([\w-]+)' to list the (\w+)\)$"),
+        r" (GET /api/\1 lists the \2)",
+    ),
+)
+
+
+def _for_the_web(message: str) -> str:
+    for advice, instead in _WEB_ADVICE:
+        message = advice.sub(instead, message)
+    return message
+
+
 def http_error(error: AckgError) -> HttpError:
-    """The HTTP answer to one of the library's errors."""
+    """The HTTP answer to one of the library's errors (its advice to pass a command-line
+    option replaced by what a client of the server can do)."""
+    if isinstance(error, UsageError | EnvError):
+        answer = _http_error(error)
+        answer.message = _for_the_web(answer.message)
+        return answer
+    return _http_error(error)
+
+
+def _http_error(error: AckgError) -> HttpError:
     if isinstance(error, DataError):
         where = error.path.name if error.path is not None else ""
         if where and error.line is not None:
