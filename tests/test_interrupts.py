@@ -1,5 +1,9 @@
-"""Ctrl-C: every command exits with code 130 within about a second of SIGINT, even while the
-query engine computes a long aggregate in Rust. Real processes, real signals."""
+"""Ctrl-C: every command exits with code 130 on SIGINT without waiting for its work to end, even
+while the query engine computes a long aggregate in Rust. Real processes, real signals.
+
+No duration is asserted (machines are noisy; ``benchmarks/bench_interrupt.py`` measures how
+soon the command ends): each case interrupts work that would take minutes, or that cannot end
+by itself at all, so a command that waited for it would meet the hang guard instead."""
 
 from __future__ import annotations
 
@@ -13,15 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from asean_customs_kg.interrupts import IN_CALLER, run_interruptibly
+from asean_customs_kg.interrupts import IN_CALLER, HeldInterrupts, run_interruptibly
 from helpers import REPO
 
 ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
 # A count over a three-way cross product: minutes of work on the project's graph.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SORTED = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
-#: How long after SIGINT the process must have ended (about a second, on a busy machine).
-DEADLINE = 1.5
+#: How long a test waits for an interrupted command to end before calling it hung: far more
+#: than the second or so it takes, far less than the minutes of the work it interrupts.
+HANG_GUARD = 20
 
 
 def _threads(pid: int) -> int:
@@ -31,43 +36,38 @@ def _threads(pid: int) -> int:
         return 0
 
 
-def _interrupt_when_busy(process: subprocess.Popen[bytes], threads: int) -> float:
+def _interrupt_when_busy(process: subprocess.Popen[bytes], threads: int) -> None:
     """Waits until the process runs ``threads`` threads (the query's worker among them) and
-    has had time to go deep into the work, sends SIGINT, and returns how long it took to end."""
+    has had time to go deep into the work, sends SIGINT, and waits for the process to end."""
     started = time.monotonic()
     while _threads(process.pid) < threads and time.monotonic() - started < 20:
         time.sleep(0.05)
     time.sleep(1.0)
     assert process.poll() is None, process.communicate()
-    sent = time.monotonic()
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=HANG_GUARD)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        pytest.fail("the process ignored SIGINT for 10 s")
-    return time.monotonic() - sent
+        pytest.fail(f"the process ignored SIGINT for {HANG_GUARD} s")
 
 
-def _run_and_interrupt(
-    args: list[str], threads: int = 3, **options: object
-) -> tuple[int, float, bytes]:
+def _run_and_interrupt(args: list[str], threads: int = 3, **options: object) -> tuple[int, bytes]:
     process = subprocess.Popen(  # type: ignore[call-overload]
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options
     )
-    took = _interrupt_when_busy(process, threads)
+    _interrupt_when_busy(process, threads)
     _, stderr = process.communicate()
-    return process.returncode, took, stderr
+    return process.returncode, stderr
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 @pytest.mark.parametrize("query", [ENDLESS, SORTED], ids=["aggregate", "sorted"])
 def test_ctrl_c_stops_a_long_ad_hoc_query(query: str) -> None:
-    code, took, stderr = _run_and_interrupt([*ACKG, "sparql", query])
+    code, stderr = _run_and_interrupt([*ACKG, "sparql", query])
     assert code == 130
     assert stderr.strip() == b"ackg: error: interrupted"
-    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
@@ -81,10 +81,9 @@ def test_ctrl_c_stops_a_long_saved_query_on_the_fast_path(tmp_path: Path) -> Non
     (tmp_path / "queries" / "endless.rq").write_text(f"#+ summary: Endless.\n{ENDLESS}\n")
     environment = {**os.environ, "ACKG_HOME": str(tmp_path)}
     # Two threads: the query runs in the main thread, which the watchdog covers.
-    code, took, stderr = _run_and_interrupt([*ACKG, "query", "endless"], 2, env=environment)
+    code, stderr = _run_and_interrupt([*ACKG, "query", "endless"], 2, env=environment)
     assert code == 130
     assert stderr == b"ackg: error: interrupted\n"
-    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
 
 
 WEDGED = f"""
@@ -110,17 +109,14 @@ def test_the_watchdog_ends_a_command_whose_main_thread_is_wedged() -> None:
     assert process.stdout is not None
     assert process.stdout.readline() == b"ready\n"
     time.sleep(0.5)
-    sent = time.monotonic()
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=HANG_GUARD)
     except subprocess.TimeoutExpired:
         process.kill()
-        pytest.fail("the process ignored SIGINT for 10 s")
-    took = time.monotonic() - sent
+        pytest.fail(f"the process ignored SIGINT for {HANG_GUARD} s")
     assert process.returncode == 130
     assert process.stderr is not None and process.stderr.read() == b"ackg: error: interrupted\n"
-    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
 
 
 def test_a_command_that_ends_itself_leaves_the_watchdog_quiet() -> None:
@@ -156,18 +152,24 @@ def test_ctrl_c_stops_a_validation_and_its_reasoning_process(tmp_path: Path) -> 
         [*ACKG, "validate"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment
     )
     started = time.monotonic()
-    while not _children(process.pid) and time.monotonic() - started < 20:
+    while not (children := _children(process.pid)) and time.monotonic() - started < 20:
         time.sleep(0.01)  # until the logic stage's process has started
-    if process.poll() is not None or (os.cpu_count() or 1) < 2:
+    if process.poll() is not None or not children:
         pytest.skip("the validation runs without a reasoning process here")
-    sent = time.monotonic()
+    # Frozen, the reasoning process can never answer: only the interruption can end the command.
+    (child,) = children
+    os.kill(int(child), signal.SIGSTOP)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=10)
-    took = time.monotonic() - sent
+    try:
+        _, stderr = process.communicate(timeout=HANG_GUARD)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        os.kill(int(child), signal.SIGKILL)
+        pytest.fail(f"the validation waited for its reasoning process for {HANG_GUARD} s")
     assert process.returncode == 130
     assert stderr.strip() == b"ackg: error: interrupted"
-    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
-    assert list(temporary.iterdir()) == []  # the reasoning process's files are gone too
+    assert not Path(f"/proc/{child}").exists()  # the reasoning process is gone, not orphaned
+    assert list(temporary.iterdir()) == []  # and so are its files
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
@@ -193,15 +195,12 @@ def test_ctrl_c_stops_a_load_and_the_next_load_puts_things_right(tmp_path: Path)
     time.sleep(0.3)
     if process.poll() is not None:
         pytest.skip("the load ended before it could be interrupted")
-    sent = time.monotonic()
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=10)
-    took = time.monotonic() - sent
+    _, stderr = process.communicate(timeout=HANG_GUARD)
     assert process.returncode == 130
     assert stderr.decode().startswith(("ackg: error: interrupted", "ackg: error: the load into")), (
         stderr
     )
-    assert took < DEADLINE, f"{took:.2f} s after SIGINT"
     assert not store.exists()  # nothing half-loaded in its place
     again = subprocess.run(
         [*ACKG, "load", "--store", str(store)], capture_output=True, env=environment
@@ -251,3 +250,14 @@ def test_in_caller_runs_the_function_in_the_calling_thread() -> None:
         assert run_interruptibly(_thread.get_ident) == here
     finally:
         IN_CALLER.reset(token)
+
+
+def test_a_ctrl_c_held_back_around_a_fork_is_raised_when_the_block_ends() -> None:
+    # Raised in one of CPython's at-fork hooks, it would be swallowed with a traceback.
+    reached = []
+    with pytest.raises(KeyboardInterrupt), HeldInterrupts():
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # the handler runs between these bytecodes
+            reached.append(True)
+    assert len(reached) == 1000
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -179,11 +179,10 @@ def test_limits() -> None:
             "the result has more than 5 rows, the server's limit; add a LIMIT or narrow the query\n"
         )
         # A cross product of 10^10 rows is refused once its 6th row is read, not read whole
-        # (which filled the server's memory, on after the answer at the time limit).
-        started = time.monotonic()
+        # (which filled the server's memory, on after the answer at the time limit of 1 s,
+        # and answered 503 then).
         product = limited.get("/sparql?" + urlencode({"query": PRODUCT}))
         assert product.status == 400 and product.text == too_many.text
-        assert time.monotonic() - started < 1
         big = limited.request(
             "POST", "/sparql", b"x" * (64 * 1024 + 1), {"Content-Type": "application/sparql-query"}
         )
@@ -192,20 +191,17 @@ def test_limits() -> None:
         long = limited.get("/sparql?query=" + "x" * (16 * 1024 + 1))
         assert long.status == 414
         assert long.text == "the query string is over the server's limit of 16384 characters\n"
-        started = time.monotonic()
         slow = limited.get("/sparql?" + urlencode({"query": SLOW}))
         assert slow.status == 503
         assert slow.text == (
             "the query ran longer than the server's limit of 1 s; narrow it or add a LIMIT\n"
         )
-        assert time.monotonic() - started < 5
         # The slow query's process was killed at the time limit: the only slot is free again
         # (test_serve_processes.py checks the processes themselves).
         assert limited.get("/api/reports-to").status == 200
-        # Stopping does not wait for the engine to finish the slow query.
-        started = time.monotonic()
+        # Stopping does not wait for the engine to finish the slow query (minutes of work):
+        # a server that waited would be killed after 10 s, and not end with 0.
         assert limited.stop() == 0
-        assert time.monotonic() - started < 8
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -227,9 +223,7 @@ def test_binds_loopback_and_stops_cleanly(tmp_path: Path, sig: int, code: int) -
         if Path("/proc/net/tcp").exists():
             assert _listening_addresses(server.port) == {"127.0.0.1"}
         assert f"at http://127.0.0.1:{server.port}/ (Ctrl-C to stop)" in log.read_text()
-        started = time.monotonic()
-        assert server.stop(sig) == code
-        assert time.monotonic() - started < 3
+        assert server.stop(sig) == code  # not killed after 10 s: no code of its own then
     finally:
         server.stop(signal.SIGKILL)
     text = log.read_text()
@@ -262,9 +256,7 @@ def test_a_stop_answers_the_running_requests(tmp_path: Path) -> None:
     try:
         client.start()
         time.sleep(0.7)
-        started = time.monotonic()
-        assert server.stop(signal.SIGTERM) == 0
-        assert time.monotonic() - started < 8
+        assert server.stop(signal.SIGTERM) == 0  # before the 10 s after which it is killed
     finally:
         server.stop(signal.SIGKILL)
         client.join(30)

@@ -23,6 +23,7 @@ import click
 
 from . import __version__
 from .errors import AckgError
+from .interrupts import announced
 
 __all__ = [
     "EXIT_DATA",
@@ -119,7 +120,9 @@ class AckgGroup(click.Group):
             return _fail(str(error), error.exit_code)
         except (click.exceptions.Abort, KeyboardInterrupt):
             # click turns Ctrl-C into Abort (after printing a newline); both mean "interrupted".
-            return _fail("interrupted", EXIT_INTERRUPTED)
+            code = _fail("interrupted", EXIT_INTERRUPTED)
+            announced()
+            return code
         except click.UsageError as error:
             # A bad option, an unknown command, a missing argument.
             hint = f" Try '{error.ctx.command_path} --help'." if error.ctx is not None else ""

@@ -44,7 +44,15 @@ if TYPE_CHECKING:
 else:  # the C module: the signal module's enums would cost the cold saved-query path
     import _signal as signal
 
-__all__ = ["EXIT_INTERRUPTED", "GRACE", "IN_CALLER", "Watchdog", "run_interruptibly"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "GRACE",
+    "IN_CALLER",
+    "SCRATCH",
+    "HeldInterrupts",
+    "Watchdog",
+    "run_interruptibly",
+]
 
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
 EXIT_INTERRUPTED = 130
@@ -55,6 +63,13 @@ GRACE = 0.6
 #: and Ctrl-C ends a long query by the watchdog, within :data:`GRACE` seconds. Starting and
 #: waking a worker thread costs a cold query up to a few milliseconds on a busy machine.
 IN_CALLER: contextvars.ContextVar[bool] = contextvars.ContextVar("IN_CALLER", default=False)
+#: Temporary directories of the command's child processes (added and removed by their owner):
+#: the watchdog removes them itself before the exit handlers, which may never end (below).
+SCRATCH: set[str] = set()
+#: Seconds the watchdog gives the exit handlers. A Ctrl-C that lands in one of CPython's
+#: at-fork hooks is swallowed there and can leave a lock (logging's) held by the main thread,
+#: which an exit handler then waits for forever: the process ends all the same.
+EXIT_HANDLERS_GRACE = 2.0
 
 
 def run_interruptibly(function: Callable[[], _T]) -> _T:
@@ -121,9 +136,9 @@ class Watchdog:
                 # A command that handles SIGINT itself (the web server stops gracefully, with
                 # time for running requests) keeps that duty: only Python's default handler,
                 # KeyboardInterrupt, is backed up here.
-                if (
-                    signal.SIGINT in received
-                    and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+                handler = signal.getsignal(signal.SIGINT)
+                if signal.SIGINT in received and (
+                    handler is signal.default_int_handler or handler is _defer
                 ):
                     break
         finally:
@@ -147,20 +162,73 @@ class Watchdog:
         os.close(self._write)
 
 
+_DEFERRED: list[int] = []
+_ANNOUNCED: list[bool] = []
+
+
+def announced() -> None:
+    """Notes that the command has told the user it was interrupted: if the watchdog has to end
+    the process still, it does not say so a second time."""
+    _ANNOUNCED.append(True)
+
+
+def _defer(number: int, frame: object) -> None:
+    """The SIGINT handler within :class:`HeldInterrupts`: it only takes note."""
+    _DEFERRED.append(number)
+
+
+class HeldInterrupts:
+    """A ``with`` block in which Ctrl-C is held back and raised when the block ends: put a fork
+    and the registration of its clean-up in one. CPython runs its at-fork hooks in Python, and a
+    ``KeyboardInterrupt`` raised in one of them is swallowed there, with a traceback on stderr,
+    and can leave a lock held (logging's) that the process then waits for. Outside the main
+    thread the block runs as it is (SIGINT is not handled there)."""
+
+    def __enter__(self) -> None:
+        _DEFERRED.clear()
+        try:
+            self._previous: object = signal.signal(signal.SIGINT, _defer)
+        except ValueError:  # not the main thread
+            self._previous = None
+
+    def __exit__(self, *exception: object) -> None:
+        if self._previous is None:
+            return
+        signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+        if _DEFERRED and exception[0] is None:
+            _DEFERRED.clear()
+            if callable(self._previous):
+                self._previous(signal.SIGINT, None)  # the default one raises KeyboardInterrupt
+
+
 def _end_now(message: bytes) -> None:
     """Ends the process at once with exit code 130, after stopping its child processes and
     running the exit handlers (which remove the temporary files of the child processes)."""
     try:
-        os.write(2, message)
+        if not _ANNOUNCED:
+            os.write(2, message)
         # The message is the one line the user sees: nothing the clean-up says follows it.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         if "multiprocessing" in sys.modules:
             for child in sys.modules["multiprocessing"].active_children():
-                child.terminate()
+                child.kill()  # even a stopped or wedged child ends
         import atexit
+        import shutil
 
-        atexit._run_exitfuncs()
+        for directory in list(SCRATCH):
+            shutil.rmtree(directory, ignore_errors=True)
+        ended = _thread.allocate_lock()
+        ended.acquire()
+
+        def run_exit_handlers() -> None:
+            try:
+                atexit._run_exitfuncs()
+            finally:
+                ended.release()
+
+        _thread.start_new_thread(run_exit_handlers, ())
+        ended.acquire(timeout=EXIT_HANDLERS_GRACE)
     finally:
         os._exit(EXIT_INTERRUPTED)

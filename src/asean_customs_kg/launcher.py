@@ -69,7 +69,10 @@ def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
         sys.stderr.write(f"ackg: error: {error}\n")
         return error.exit_code
     except KeyboardInterrupt:
+        from .interrupts import announced
+
         sys.stderr.write("ackg: error: interrupted\n")
+        announced()
         return 130
     except BrokenPipeError:
         import os
@@ -93,7 +96,7 @@ def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> Non
     interpreter's tear-down (freeing every imported module and the store) is a large part of a
     cold query's time, spent for nothing: the fast path leaves no exit handler to run and no
     file to close."""
-    from .interrupts import IN_CALLER, Watchdog
+    from .interrupts import IN_CALLER, Watchdog, announced
 
     args = list(sys.argv[1:] if argv is None else argv)
     watchdog = Watchdog()
@@ -116,6 +119,7 @@ def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> Non
             code = click_main.run(args, prog_name="ackg", complete_var=None)
     except KeyboardInterrupt:  # between the commands' own handlers (e.g. while importing)
         sys.stderr.write("ackg: error: interrupted\n")
+        announced()
         code = 130
     finally:
         watchdog.stand_down()

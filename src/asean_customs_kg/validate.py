@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import resources
 from .errors import DataError, EnvError, UsageError
+from .interrupts import SCRATCH, HeldInterrupts
 from .locate import Locator
 from .place import Placer, graph_name
 from .problems import STAGES, Finding, Problem, Stage
@@ -285,9 +286,10 @@ def _stop_and_remove(process: Any, directory: str) -> None:
     import shutil
 
     if process.is_alive():
-        process.terminate()
+        process.kill()  # SIGKILL: it ends even if stopped; it holds nothing worth a tidy end
         process.join()
     shutil.rmtree(directory, ignore_errors=True)
+    SCRATCH.discard(directory)
 
 
 class _Background:
@@ -321,10 +323,12 @@ class _Background:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         self._scratch = tempfile.mkdtemp(prefix="ackg-background-")
+        SCRATCH.add(self._scratch)  # removed by the watchdog if Ctrl-C ends the command
         self._process = context.Process(target=self._child, args=(sender,), daemon=True)
-        self._process.start()
+        with HeldInterrupts():  # a Ctrl-C in the fork's hooks is raised once the child is owned
+            self._process.start()
+            self._done = weakref.finalize(self, _stop_and_remove, self._process, self._scratch)
         sender.close()
-        self._done = weakref.finalize(self, _stop_and_remove, self._process, self._scratch)
 
     def _child(self, sender: Any) -> None:
         import tempfile
@@ -340,7 +344,7 @@ class _Background:
     def cancel(self) -> None:
         """Stops the child, whose result is no longer wanted."""
         if self._process is not None:
-            self._process.terminate()
+            self._process.kill()
             self._process.join()
             self._receiver.close()
             self._process = None
@@ -354,10 +358,12 @@ class _Background:
             status, value = self._receiver.recv()
         except EOFError:
             status, value = "error", EnvError("the reasoning process ended without an answer")
-        finally:
-            self._receiver.close()
-            self._process.join()
-            self._done()
+        except BaseException:  # Ctrl-C while waiting: the answer is no longer wanted
+            self.cancel()
+            raise
+        self._receiver.close()
+        self._process.join()
+        self._done()
         if status == "error":
             raise value
         return list(value)
