@@ -4,21 +4,21 @@ SELECT and ASK results:
 
 * ``table`` -- aligned columns, for a terminal; IRIs shortened with the query's prefixes;
 * ``md`` -- a Markdown (GitHub) table, likewise;
-* ``csv`` -- SPARQL 1.1 Query Results CSV: a header of variable names, then plain values
-  (IRIs and literals' lexical forms, blank nodes as ``_:id``), RFC 4180 quoting, CRLF line ends;
-* ``tsv`` -- SPARQL 1.1 Query Results TSV: a header of ``?names``, then terms in SPARQL syntax
-  (``<iri>``, ``"text"@en``, ``"2006-06-06"^^<...#date>``; integers, decimals, doubles and
-  booleans in their short forms), LF line ends;
-* ``json`` -- SPARQL 1.1 Query Results JSON.
+* ``csv``, ``tsv``, ``json`` (and ``xml``, which ``ackg serve`` offers) -- the W3C SPARQL 1.1
+  results formats, written by pyoxigraph's own serializers: the bytes are those of
+  ``QuerySolutions.serialize`` for the same solutions, whichever backend answered. One
+  exception: pyoxigraph (0.5) writes an IRI that holds a comma unquoted in CSV, which splits
+  the row, so CSV rows are written by Python's ``csv`` module, whose RFC 4180 quoting gives
+  pyoxigraph's bytes for every other value.
 
-CSV and TSV define no form for ASK; they, the table and Markdown print ``true`` or ``false``.
+The table and Markdown print ``true`` or ``false`` for ASK, as the CSV and TSV writers do.
 Graph results (CONSTRUCT, DESCRIBE) are written as ``ttl``, ``nt`` or ``jsonld`` by pyoxigraph.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph
 
@@ -27,26 +27,22 @@ from .results import Result, Term
 
 __all__ = [
     "GRAPH_FORMATS",
+    "RESULTS_FORMATS",
     "TABLE_FORMATS",
     "format_records",
     "format_result",
-    "term_csv",
+    "serialize_results",
     "term_display",
-    "term_tsv",
 ]
 
 #: Formats for SELECT and ASK results.
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
 #: Formats for CONSTRUCT and DESCRIBE results.
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+#: The W3C results formats, by the name of pyoxigraph's ``QueryResultsFormat`` for each.
+RESULTS_FORMATS = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_SHORT = {
-    _XSD + "integer": r"[+-]?\d+",
-    _XSD + "decimal": r"[+-]?\d*\.\d+",
-    _XSD + "double": r"[+-]?(\d+\.\d*|\.?\d+)[eE][+-]?\d+",
-    _XSD + "boolean": r"true|false",
-}
 _LOCAL_NAME = r"[A-Za-z_][\w-]*"
 
 
@@ -66,11 +62,6 @@ def term_display(term: Term | None, prefixes: Mapping[str, str] | None = None) -
     return term.value
 
 
-def term_csv(term: Term | None) -> str:
-    """A term as the SPARQL CSV format writes it, before quoting."""
-    return term_display(term)
-
-
 def _escape_tsv(text: str) -> str:
     return (
         text.replace("\\", "\\\\")
@@ -79,26 +70,6 @@ def _escape_tsv(text: str) -> str:
         .replace("\n", "\\n")
         .replace("\r", "\\r")
     )
-
-
-def term_tsv(term: Term | None) -> str:
-    """A term as the SPARQL TSV format writes it (SPARQL/Turtle syntax)."""
-    if term is None:
-        return ""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return f"<{term.value}>"
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"_:{term.value}"
-    text = f'"{_escape_tsv(term.value)}"'
-    if term.language:
-        return f"{text}@{term.language}"
-    datatype = term.datatype.value
-    short = _SHORT.get(datatype)
-    if short is not None and re.fullmatch(short, term.value):
-        return term.value
-    if datatype == _XSD + "string":
-        return text
-    return f"{text}^^<{datatype}>"
 
 
 def _json_term(term: Term) -> dict[str, str]:
@@ -112,12 +83,6 @@ def _json_term(term: Term) -> dict[str, str]:
     elif term.datatype.value != _XSD + "string":
         value["datatype"] = term.datatype.value
     return value
-
-
-def _csv_cell(text: str) -> str:
-    if any(char in text for char in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
 
 
 #: Control characters other than line breaks: in the formats for people they are shown as
@@ -169,9 +134,7 @@ def format_records(header: Sequence[str], rows: Sequence[Sequence[str]], fmt: st
     if fmt == "md":
         return _markdown(header, rows)
     if fmt == "csv":
-        return "".join(
-            ",".join(_csv_cell(cell) for cell in row) + "\r\n" for row in [header, *rows]
-        )
+        return _csv([header, *rows])
     if fmt == "tsv":
         return "".join("\t".join(_escape_tsv(c) for c in row) + "\n" for row in [header, *rows])
     if fmt == "json":
@@ -183,34 +146,53 @@ def format_records(header: Sequence[str], rows: Sequence[Sequence[str]], fmt: st
 
 
 def _select(result: Result, fmt: str, prefixes: Mapping[str, str] | None) -> str:
-    names = result.variables
-    if fmt in ("table", "md"):
-        rows = [[term_display(term, prefixes) for term in row] for row in result.solutions]
-        return (_table if fmt == "table" else _markdown)(names, rows)
-    if fmt == "csv":
-        lines = [",".join(_csv_cell(name) for name in names)]
-        lines.extend(",".join(_csv_cell(term_csv(t)) for t in row) for row in result.solutions)
-        return "".join(line + "\r\n" for line in lines)
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{name}" for name in names)]
-        lines.extend("\t".join(term_tsv(term) for term in row) for row in result.solutions)
-        return "".join(line + "\n" for line in lines)
+    rows = [[term_display(term, prefixes) for term in row] for row in result.solutions]
+    return (_table if fmt == "table" else _markdown)(result.variables, rows)
+
+
+def _csv(rows: Iterable[Sequence[str]]) -> str:
+    """Rows of plain strings as CSV: RFC 4180 quoting, CRLF line ends (Python's ``csv``)."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def serialize_results(result: Result, fmt: str) -> bytes:
+    """A SELECT or ASK ``result`` in a W3C results format (a key of :data:`RESULTS_FORMATS`),
+    written by pyoxigraph (CSV rows by Python's ``csv``: see the module doc). The result's
+    terms reach pyoxigraph's serializer as SPARQL results JSON,
+    which it reads back into its own ``QuerySolutions``: the only way to hand it solutions
+    that did not come from its own engine (a server's answer, a filtered result)."""
+    if fmt == "csv" and result.form == "select":
+        # Each term's plain value: an IRI, a literal's lexical form, ``_:label``.
+        rows = [[term_display(term) for term in row] for row in result.solutions]
+        return _csv([result.variables, *rows]).encode("utf-8")
     import json
 
-    document = {
-        "head": {"vars": names},
-        "results": {
-            "bindings": [
-                {
-                    name: _json_term(term)
-                    for name, term in zip(names, row, strict=True)
-                    if term is not None
-                }
-                for row in result.solutions
-            ]
-        },
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if result.form == "ask":
+        document: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        names = result.variables
+        bindings = [
+            {
+                name: _json_term(term)
+                for name, term in zip(names, row, strict=True)
+                if term is not None
+            }
+            for row in result.solutions
+        ]
+        document = {"head": {"vars": names}, "results": {"bindings": bindings}}
+    solutions = pyoxigraph.parse_query_results(
+        json.dumps(document).encode("utf-8"), pyoxigraph.QueryResultsFormat.JSON
+    )
+    output = solutions.serialize(
+        format=getattr(pyoxigraph.QueryResultsFormat, RESULTS_FORMATS[fmt])
+    )
+    assert output is not None  # no file given: the bytes are returned
+    return output
 
 
 def _graph(result: Result, fmt: str, prefixes: Mapping[str, str] | None) -> str:
@@ -250,10 +232,8 @@ def format_result(
             f"this query returns a table, which cannot be written as {fmt}; "
             f"use --format {', '.join(TABLE_FORMATS)}"
         )
+    if fmt in RESULTS_FORMATS:
+        return serialize_results(result, fmt).decode("utf-8")
     if result.form == "ask":
-        if fmt == "json":
-            import json
-
-            return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
         return ("true" if result.boolean else "false") + "\n"
     return _select(result, fmt, prefixes)

@@ -4,18 +4,15 @@
 prefers (RFC 9110: quality values, ``type/*`` and ``*/*``, the more specific range first).
 :func:`write_result` writes a query's result in the chosen format: SPARQL 1.1 Query Results
 JSON, XML, CSV or TSV for SELECT and ASK; Turtle, N-Triples or JSON-LD for CONSTRUCT and
-DESCRIBE. JSON, CSV, TSV and the RDF formats are those of ``ackg query --format``; XML,
-which the command line does not write, is written here.
+DESCRIBE, all written by pyoxigraph (see :mod:`..formats`); XML, which the command line does
+not offer, only here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
-import pyoxigraph
-
-from ..formats import format_result
+from ..formats import format_result, serialize_results
 from ..results import Result
 
 __all__ = [
@@ -135,47 +132,9 @@ def content_type(fmt: str) -> str:
     return _CONTENT_TYPES[fmt]
 
 
-def _xml_term(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> str:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal datatype={quoteattr(datatype)}>{escape(term.value)}</literal>"
-
-
-def _xml(result: Result) -> str:
-    """SPARQL 1.1 Query Results XML."""
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-        "<head>",
-    ]
-    lines.extend(f"<variable name={quoteattr(name)}/>" for name in result.variables)
-    lines.append("</head>")
-    if result.form == "ask":
-        lines.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
-    else:
-        lines.append("<results>")
-        for row in result.solutions:
-            cells = "".join(
-                f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
-                for name, term in zip(result.variables, row, strict=True)
-                if term is not None
-            )
-            lines.append(f"<result>{cells}</result>")
-        lines.append("</results>")
-    lines.append("</sparql>")
-    return "\n".join(lines) + "\n"
-
-
 def write_result(result: Result, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
     """``result`` in ``fmt`` (``json``, ``xml``, ``csv``, ``tsv``; ``ttl``, ``nt``,
     ``jsonld``). CSV and TSV, which define no form for ASK, write ``true`` or ``false``."""
     if fmt == "xml":
-        return _xml(result)
+        return serialize_results(result, "xml").decode("utf-8")
     return format_result(result, fmt, prefixes)
