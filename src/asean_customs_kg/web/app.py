@@ -19,6 +19,7 @@ to every origin (the API is read-only and takes no credentials). An error is one
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -52,12 +53,19 @@ from .negotiation import (
 from .openapi import openapi
 from .service import Service
 
-__all__ = ["CSP", "CSP_EDITOR", "create_app", "result_response"]
+__all__ = ["CSP", "CSP_EDITOR", "SECURITY_HEADERS", "create_app", "result_response"]
 
 #: The Content-Security-Policy of every answer: the server's own stylesheet and images only.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+#: The headers that every answer carries (unless it sets them itself).
+SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
 )
 #: The policy of the SPARQL page with the YASGUI editor: its table's column resizer adds
 #: ``<style>`` elements, so styles written by the page's own scripts are allowed there.
@@ -135,15 +143,26 @@ def _single_params(request: Request) -> dict[str, str]:
     return params
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(request: Request, limit: int, timeout: float) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise HttpError(413, f"the request body is over the server's limit of {limit} bytes")
     body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise HttpError(413, f"the request body is over the server's limit of {limit} bytes")
+
+    async def read() -> None:
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise HttpError(
+                    413, f"the request body is over the server's limit of {limit} bytes"
+                )
+
+    try:
+        await asyncio.wait_for(read(), timeout)
+    except (asyncio.TimeoutError, TimeoutError):
+        raise HttpError(
+            408, f"the request body did not arrive within {timeout:g} s", {"Connection": "close"}
+        ) from None
     return bytes(body)
 
 
@@ -153,7 +172,7 @@ async def _protocol_query(request: Request, service: Service) -> str | None:
         texts = request.query_params.getlist("query")
     else:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await _read_body(request, service.limits.max_body)
+        body = await _read_body(request, service.limits.max_body, service.limits.head_timeout)
         if kind == _SPARQL_QUERY:
             try:
                 texts = [body.decode("utf-8")]
@@ -350,12 +369,7 @@ class Guard:
                 status[0] = message["status"]
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
-                for name, value in (
-                    (b"content-security-policy", CSP.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                ):
+                for name, value in SECURITY_HEADERS:
                     if name not in names:
                         headers.append((name, value))
                 message = {**message, "headers": headers}

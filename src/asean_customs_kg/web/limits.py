@@ -12,6 +12,8 @@
   at the time limit does not go on filling the memory.
 * A request body of more than ``max_body`` bytes is answered 413, a query string longer than
   ``max_query_string`` characters 414.
+* A request's head must arrive within ``head_timeout`` seconds, and then its body within as
+  many (408); at most ``connections`` connections are served at once (503 beyond them).
 
 :class:`HttpError` carries the status and a one-line message; the application turns it (and
 the library's own errors) into the response, never showing a stack trace.
@@ -54,6 +56,13 @@ class Limits:
     concurrent: int = 4
     max_body: int = 64 * 1024
     max_query_string: int = 16 * 1024
+    #: Seconds a client has to send a request's head (on a new connection, and after each
+    #: answer on a kept-alive one), and then its body; the connection is closed, or the
+    #: request answered 408.
+    head_timeout: int = 5
+    #: Open connections (and running requests) beyond which Uvicorn answers a request 503
+    #: and closes its connection.
+    connections: int = 100
 
 
 class QueryRunner:

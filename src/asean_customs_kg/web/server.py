@@ -13,6 +13,7 @@ path with every query value masked, the status, the size and the time; never a h
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import signal
@@ -81,6 +82,77 @@ def _server_class() -> type:
     return Server
 
 
+def _protocol_class() -> type:
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    from .app import SECURITY_HEADERS
+
+    class Protocol(H11Protocol):
+        """Uvicorn's HTTP/1.1 protocol with a deadline on the request head (Uvicorn has none:
+        its keep-alive timeout is put off by every byte that arrives, and does not run before
+        the first request, so a client could hold a connection by sending nothing, or a byte
+        now and then), and the security headers on its own 400 for a malformed request."""
+
+        _head_deadline: asyncio.TimerHandle | None = None
+        _awaited_after: object = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._await_head()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            self._check_head()
+
+        def on_response_complete(self) -> None:
+            self._await_head()
+            super().on_response_complete()  # a pipelined request may start here
+            self._check_head()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_waiting()
+            super().connection_lost(exc)
+
+        def _await_head(self) -> None:
+            """A request head must now arrive within the deadline (after ``self.cycle``)."""
+            self._stop_waiting()
+            self._awaited_after = self.cycle
+            self._head_deadline = self.loop.call_later(self.timeout_keep_alive, self._too_late)
+
+        def _check_head(self) -> None:
+            if self.cycle is not self._awaited_after:  # a request head has arrived whole
+                self._stop_waiting()
+
+        def _stop_waiting(self) -> None:
+            if self._head_deadline is not None:
+                self._head_deadline.cancel()
+                self._head_deadline = None
+
+        def _too_late(self) -> None:
+            self._head_deadline = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            headers = [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"connection", b"close"),
+                *SECURITY_HEADERS,
+            ]
+            for event in (
+                h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                h11.Data(data=msg.encode("ascii")),
+                h11.EndOfMessage(),
+            ):
+                output = self.conn.send(event)
+                if output:
+                    self.transport.write(output)
+            self.transport.close()
+
+    return Protocol
+
+
 def _logging(stream: IO[str]) -> None:
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -140,6 +212,9 @@ def serve(
         lifespan="off",
         server_header=False,
         timeout_graceful_shutdown=GRACE,
+        http=_protocol_class(),
+        timeout_keep_alive=limits.head_timeout,
+        limit_concurrency=limits.connections,
         h11_max_incomplete_event_size=limits.max_query_string + 8 * 1024,
     )
     received: list[int] = []
