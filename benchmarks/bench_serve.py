@@ -138,8 +138,8 @@ def _wrk(url: str, connections: int, threads: int, duration: int) -> dict[str, f
 
 def _bound_query() -> str:
     """The text the saved query sends once ``body=CPTFWG`` is bound (as every engine gets it)."""
-    from asean_customs_kg.queries import bindings_for, default_backend, get_query
-    from asean_customs_kg.sparqltext import bind_values
+    from asean_customs_kg.query.queries import bindings_for, default_backend, get_query
+    from asean_customs_kg.rdf.sparqltext import bind_values
 
     query = get_query("reports-to", ROOT)
     bindings = bindings_for(query, {"body": "CPTFWG"}, default_backend(ROOT))
@@ -160,9 +160,9 @@ def scale(triples: int, runs: int) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import generate
 
-    from asean_customs_kg.formats import format_result
-    from asean_customs_kg.queries import list_queries, run_query
-    from asean_customs_kg.stores import StoreBackend
+    from asean_customs_kg.backends.stores import StoreBackend
+    from asean_customs_kg.query.formats import format_result
+    from asean_customs_kg.query.queries import list_queries, run_query
 
     ackg = Path(sys.executable).parent / "ackg"
     with tempfile.TemporaryDirectory(prefix="ackg-bench-serve-scale-") as work:

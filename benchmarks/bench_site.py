@@ -51,7 +51,7 @@ def _run(command: list[str]) -> tuple[float, int]:
 def _missing(site: Path, release: Path) -> list[str]:
     """The resources of the namespace named in the release (N-Triples) without their four
     files in the site."""
-    from asean_customs_kg.publish import page_path
+    from asean_customs_kg.publish.site import page_path
 
     iris = set()
     with release.open(encoding="utf-8") as lines:

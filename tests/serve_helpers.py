@@ -16,7 +16,7 @@ from types import TracebackType
 
 from oxigraph_server import free_port
 
-ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
+ACKG = [sys.executable, "-c", "from asean_customs_kg.cli.launcher import main; main()"]
 ROOT = Path(__file__).resolve().parent.parent
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

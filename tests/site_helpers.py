@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 
 #: The address the test site is built for (only the redirect rules name it).
 SITE_URL = "https://example.org/asean-customs-kg/"

@@ -7,10 +7,11 @@ from typing import Any
 import pyoxigraph
 import pytest
 
-from asean_customs_kg import export, stores
-from asean_customs_kg.endpoints import Endpoint
-from asean_customs_kg.queries import SavedQuery
-from asean_customs_kg.results import Result
+from asean_customs_kg.backends import stores
+from asean_customs_kg.backends.endpoints import Endpoint
+from asean_customs_kg.query.queries import SavedQuery
+from asean_customs_kg.rdf.results import Result
+from asean_customs_kg.release import export
 
 EXTRA = pyoxigraph.Triple(
     pyoxigraph.NamedNode("https://example.org/new"),

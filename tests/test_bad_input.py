@@ -19,15 +19,15 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import UsageError
-from asean_customs_kg.problems import Problem
-from asean_customs_kg.queries import read_query, run_query
-from asean_customs_kg.report import format_report
-from asean_customs_kg.validate import Report, validate
+from asean_customs_kg.query.queries import read_query, run_query
+from asean_customs_kg.validation.problems import Problem
+from asean_customs_kg.validation.report import format_report
+from asean_customs_kg.validation.validate import Report, validate
 from helpers import FIXTURES, REPO
 
-ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
+ACKG = [sys.executable, "-c", "from asean_customs_kg.cli.launcher import main; main()"]
 
 # The digit zero of scripts whose digits Python's int() and str.isdigit() accept: full-width,
 # Arabic-Indic, Extended Arabic-Indic, Devanagari, Thai, Lao, Myanmar, Khmer.

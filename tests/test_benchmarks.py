@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from asean_customs_kg.graph import load_rdflib
+from asean_customs_kg.rdf.graph import load_rdflib
 from helpers import REPO
 
 BENCHMARKS = REPO / "benchmarks"
@@ -129,7 +129,7 @@ def test_consistent_under_owl_rl(small: tuple[Path, dict[str, Any]]) -> None:
 def test_every_saved_query_finds_rows(small: tuple[Path, dict[str, Any]]) -> None:
     """The graph has the shape the saved queries ask about, and the manifest's parameters name
     resources of it."""
-    from asean_customs_kg.queries import EmbeddedBackend, list_queries, run_query
+    from asean_customs_kg.query.queries import EmbeddedBackend, list_queries, run_query
 
     directory, manifest = small
     paths = [
@@ -151,7 +151,7 @@ def test_run_quick_measures_every_step_and_agrees_with_rdflib(tmp_path: Path) ->
     baseline finds as many rows as the library for each query. No time is asserted."""
     import subprocess
 
-    from asean_customs_kg.queries import list_queries
+    from asean_customs_kg.query.queries import list_queries
 
     results = tmp_path / "results.json"
     done = subprocess.run(

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from asean_customs_kg import __version__
-from asean_customs_kg.cli import main, run
+from asean_customs_kg.cli.main import main, run
 from asean_customs_kg.errors import DataError, EnvError, UsageError
 
 

@@ -15,8 +15,8 @@ import pyoxigraph
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.graph import load_oxigraph
-from asean_customs_kg.queries import EmbeddedBackend, list_queries, run_query
+from asean_customs_kg.query.queries import EmbeddedBackend, list_queries, run_query
+from asean_customs_kg.rdf.graph import load_oxigraph
 
 PREFIXES = """
 PREFIX ack:  <https://w3id.org/asean-customs-kg/ontology#>

@@ -12,9 +12,10 @@ import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import diagram, resources
-from asean_customs_kg.cli import main
+from asean_customs_kg import resources
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import DataError, EnvError
+from asean_customs_kg.publish import diagram
 from helpers import REPO
 
 needs_dot = pytest.mark.skipif(
@@ -306,7 +307,7 @@ def test_command_reports_an_unwritable_file(tmp_path: Path) -> None:
 def test_mermaid_diagrams_import_no_rdflib() -> None:
     code = (
         "import sys\n"
-        "from asean_customs_kg import diagram\n"
+        "from asean_customs_kg.publish import diagram\n"
         "diagram.diagram('structure'); diagram.diagram('timeline')\n"
         "bad = sorted(m for m in ('rdflib', 'pyshacl', 'owlrl') if m in sys.modules)\n"
         "assert not bad, bad\n"

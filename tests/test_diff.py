@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 from git_helpers import PREFIXES, commit, project_repository
 
 BLANKS = """\

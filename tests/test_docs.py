@@ -14,9 +14,10 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from asean_customs_kg import __version__, docs, resources
-from asean_customs_kg.cli import main, run
+from asean_customs_kg import __version__, resources
+from asean_customs_kg.cli.main import main, run
 from asean_customs_kg.errors import EnvError
+from asean_customs_kg.publish import docs
 from helpers import REPO
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -181,7 +182,7 @@ def test_an_unwritable_directory_is_an_environment_error(tmp_path: Path) -> None
 
 
 def test_importing_docs_imports_no_rdflib() -> None:
-    code = "import sys\nimport asean_customs_kg.docs\nassert 'rdflib' not in sys.modules\n"
+    code = "import sys\nimport asean_customs_kg.publish.docs\nassert 'rdflib' not in sys.modules\n"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 

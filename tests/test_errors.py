@@ -8,7 +8,7 @@ import pyoxigraph
 import pytest
 
 from asean_customs_kg.errors import AckgError, DataError, EnvError, UsageError
-from asean_customs_kg.graph import Engine, check_syntax, load_oxigraph, load_rdflib
+from asean_customs_kg.rdf.graph import Engine, check_syntax, load_oxigraph, load_rdflib
 from helpers import FIXTURES, REPO
 
 BROKEN = FIXTURES / "syntax" / "broken.ttl"

@@ -13,9 +13,10 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from asean_customs_kg import __version__, export, resources
-from asean_customs_kg.cli import main
+from asean_customs_kg import __version__, resources
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import DataError
+from asean_customs_kg.release import export
 from helpers import FIXTURES
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -64,7 +65,7 @@ def test_another_process_writes_the_same_bytes(release: export.Release, tmp_path
     target = tmp_path / "release.trig"
     environment = {**os.environ, "PYTHONHASHSEED": "12345"}
     code = (
-        "import sys; from asean_customs_kg import export; "
+        "import sys; from asean_customs_kg.release import export; "
         "export.write(export.build_release(), 'trig', sys.argv[1])"
     )
     subprocess.run([sys.executable, "-c", code, str(target)], check=True, env=environment)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 from recording_server import Answer, RecordingServer, Request
 from virtuoso_server import VirtuosoServer
 

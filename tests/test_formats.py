@@ -15,16 +15,16 @@ import pyoxigraph
 import pytest
 
 from asean_customs_kg.errors import UsageError
-from asean_customs_kg.formats import format_records, format_result
-from asean_customs_kg.queries import (
+from asean_customs_kg.query.formats import format_records, format_result
+from asean_customs_kg.query.queries import (
     SavedQuery,
     bindings_for,
     default_backend,
     list_queries,
     run_query,
 )
-from asean_customs_kg.results import Result
-from asean_customs_kg.sparqltext import bind_values
+from asean_customs_kg.rdf.results import Result
+from asean_customs_kg.rdf.sparqltext import bind_values
 from asean_customs_kg.web.negotiation import write_result
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

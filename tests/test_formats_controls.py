@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 from recording_server import Answer, RecordingServer, Request
 
 VALUE = "a\x1b]0;pwned\x07\x1b[31mred\x08\x7f\tz\x9b2J"

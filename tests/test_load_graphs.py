@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from asean_customs_kg import export, stores
-from asean_customs_kg.endpoints import Endpoint
+from asean_customs_kg.backends import stores
+from asean_customs_kg.backends.endpoints import Endpoint
+from asean_customs_kg.release import export
 from oxigraph_server import OxigraphServer
 from store_helpers import load_with_a_load_meanwhile, with_extra
 

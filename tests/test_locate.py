@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asean_customs_kg import resources
-from asean_customs_kg.locate import Location, Locator, index_text
+from asean_customs_kg.rdf.locate import Location, Locator, index_text
 
 EX = "http://example.org/"
 

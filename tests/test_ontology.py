@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.graph import load_rdflib
+from asean_customs_kg.rdf.graph import load_rdflib
 from helpers import FIXTURES, REPO
 
 if TYPE_CHECKING:
@@ -75,8 +75,9 @@ def test_term_has_label_definition_and_defined_by(term: str) -> None:
 
 def _owl_rl_errors(extra: list[Path]) -> list[str]:
     """Ontology + data (+ extra files) under OWL 2 RL: the messages of the validator's logic stage
-    (owlrl, with owl:hasKey applied correctly by the project; see asean_customs_kg.reasoning)."""
-    from asean_customs_kg.reasoning import logic_findings
+    (owlrl, with owl:hasKey applied correctly by the project; see
+    asean_customs_kg.validation.logic.reasoning)."""
+    from asean_customs_kg.validation.logic.reasoning import logic_findings
 
     graph = load_rdflib([*resources.ontology_files(), *resources.data_files(), *extra])
     return sorted(finding.message for finding in logic_findings(graph))

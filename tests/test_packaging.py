@@ -51,7 +51,16 @@ def checkout(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_wheel_holds_the_package_and_every_project_file(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for module in ("__init__.py", "py.typed", "cli.py", "errors.py", "graph.py", "resources.py"):
+    for module in (
+        "__init__.py",
+        "py.typed",
+        "cli/launcher.py",
+        "errors.py",
+        "rdf/graph.py",
+        "resources.py",
+        "publish/pages/templates/base.html",
+        "publish/site/templates/home.html",
+    ):
         assert f"asean_customs_kg/{module}" in names
     shipped = sorted(name.removeprefix(f"{RESOURCES}/") for name in names if RESOURCES in name)
     expected = _project_files()
@@ -63,7 +72,7 @@ def test_wheel_declares_the_console_script(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         (entry_points,) = [n for n in archive.namelist() if n.endswith("/entry_points.txt")]
         text = archive.read(entry_points).decode("utf-8")
-    assert "ackg = asean_customs_kg.launcher:script" in text
+    assert "ackg = asean_customs_kg.cli.launcher:script" in text
 
 
 @pytest.mark.usefixtures("checkout")

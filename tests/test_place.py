@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from asean_customs_kg import resources
-from asean_customs_kg.locate import Location, Locator
-from asean_customs_kg.validate import validate
+from asean_customs_kg.rdf.locate import Location, Locator
+from asean_customs_kg.validation.validate import validate
 from helpers import REPO
 
 PREFIXES = (

@@ -30,17 +30,17 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asean_customs_kg import launcher
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli import launcher
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import UsageError
-from asean_customs_kg.queries import (
+from asean_customs_kg.query.queries import (
     SavedQuery,
     bindings_for,
     default_backend,
     get_query,
     read_query,
 )
-from asean_customs_kg.sparqltext import BindableTerm, bind_values
+from asean_customs_kg.rdf.sparqltext import BindableTerm, bind_values
 
 PARAMETERS = settings(
     max_examples=100,

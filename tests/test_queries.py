@@ -15,7 +15,7 @@ import rdflib
 
 import asean_customs_kg
 from asean_customs_kg.errors import DataError, UsageError
-from asean_customs_kg.queries import (
+from asean_customs_kg.query.queries import (
     EmbeddedBackend,
     default_backend,
     get_query,
@@ -26,8 +26,8 @@ from asean_customs_kg.queries import (
     run_query,
     sparql,
 )
-from asean_customs_kg.results import Result, to_python
-from asean_customs_kg.sparqltext import bind_values, check_read_only, sparql_term
+from asean_customs_kg.rdf.results import Result, to_python
+from asean_customs_kg.rdf.sparqltext import bind_values, check_read_only, sparql_term
 
 ID = "https://w3id.org/asean-customs-kg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -431,7 +431,7 @@ def test_the_query_path_imports_no_heavy_module() -> None:
     code = (
         "import sys\n"
         "import asean_customs_kg\n"
-        "from asean_customs_kg import launcher\n"
+        "from asean_customs_kg.cli import launcher\n"
         "sys.argv = ['ackg', 'query', 'reports-to', '--param', 'body=CPTFWG']\n"
         "try:\n    launcher.main()\nexcept SystemExit as done:\n    assert done.code == 0\n"
         f"print(sorted(m for m in {HEAVY_FOR_THE_QUERY_PATH!r} if m in sys.modules), "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from asean_customs_kg.queries import list_queries, run_query
+from asean_customs_kg.query.queries import list_queries, run_query
 
 ID = "https://w3id.org/asean-customs-kg/id/"
 P = ID + "source/asean-customs-overview/p"

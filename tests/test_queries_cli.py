@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import launcher
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli import launcher
+from asean_customs_kg.cli.main import main
 
 
 @pytest.fixture
@@ -161,10 +161,10 @@ def test_anything_else_goes_to_the_click_command(args: list[str]) -> None:
 SCRIPT = (
     "import atexit, sys\n"
     "atexit.register(lambda: sys.stderr.write('torn down\\n'))\n"
-    "from asean_customs_kg.launcher import script\n"
+    "from asean_customs_kg.cli.launcher import script\n"
     "script()\n"
 )
-MAIN = "from asean_customs_kg.launcher import main\nmain()\n"
+MAIN = "from asean_customs_kg.cli.launcher import main\nmain()\n"
 
 
 def _run(code: str, *args: str) -> subprocess.CompletedProcess[bytes]:

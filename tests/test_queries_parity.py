@@ -17,9 +17,9 @@ import rdflib
 from rdflib.term import Identifier, Node
 
 from asean_customs_kg import resources
-from asean_customs_kg.queries import SavedQuery, bindings_for, default_backend, list_queries
-from asean_customs_kg.results import Term
-from asean_customs_kg.sparqltext import bind_values
+from asean_customs_kg.query.queries import SavedQuery, bindings_for, default_backend, list_queries
+from asean_customs_kg.rdf.results import Term
+from asean_customs_kg.rdf.sparqltext import bind_values
 
 QUERIES = list_queries()
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.queries import SavedQuery, list_queries, run_query
-from asean_customs_kg.results import Result
-from asean_customs_kg.sparqltext import BindableTerm, bind_values, query_form
+from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.rdf.results import Result
+from asean_customs_kg.rdf.sparqltext import BindableTerm, bind_values, query_form
 from oxigraph_server import OXIGRAPH, OxigraphServer, require_oxigraph
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy

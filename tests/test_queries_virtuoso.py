@@ -2,7 +2,7 @@
 variables, the same rows in the same order, the same terms (values and datatypes).
 
 The release is loaded with ``ackg load``'s library call into Virtuoso's ``/sparql`` endpoint,
-and each query runs through :class:`~asean_customs_kg.stores.EndpointBackend`, as
+and each query runs through :class:`~asean_customs_kg.backends.stores.EndpointBackend`, as
 ``ackg query --endpoint`` runs it.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from asean_customs_kg import export, stores
-from asean_customs_kg.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.backends import stores
+from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.release import export
 from store_helpers import examples, normalised
 from virtuoso_server import VirtuosoServer
 

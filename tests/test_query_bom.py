@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 
 BOM = "\ufeff"
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.problems import Finding
-from asean_customs_kg.reasoning import (
+from asean_customs_kg.validation.logic.reasoning import (
     FOREIGN_DIGITS_RULE,
     fast_path_blocker,
     lexical_findings,
@@ -26,7 +25,8 @@ from asean_customs_kg.reasoning import (
     owlrl_findings,
     with_lexical,
 )
-from asean_customs_kg.validate import _parse_all, _to_rdflib
+from asean_customs_kg.validation.problems import Finding
+from asean_customs_kg.validation.validate import _parse_all, _to_rdflib
 from helpers import FIXTURES, REPO
 
 LOGIC_FIXTURES = sorted((FIXTURES / "invalid").glob("logic-*.ttl")) + sorted(
@@ -147,7 +147,7 @@ def test_fast_path_finds_what_owlrl_finds_on_a_synthetic_graph(tmp_path: Path) -
 
 def _count_owlrl_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list that gets an item each time the logic stage calls the owlrl path."""
-    from asean_customs_kg import reasoning
+    from asean_customs_kg.validation.logic import reasoning
 
     calls: list[int] = []
     reference = reasoning.owlrl_findings
@@ -197,8 +197,8 @@ def test_max_cardinality_falls_back_to_owlrl_and_finds_the_problem(
     assert any("'sameAs' and 'differentFrom'" in f.message for f in findings)
     assert any(f.rule == "owl:sameAs" for f in findings)
     # The fast path alone would miss it: that is why the guard is there.
-    from asean_customs_kg.reasoning import _split
-    from asean_customs_kg.reasoning_fast import fast_findings
+    from asean_customs_kg.validation.logic.fast import fast_findings
+    from asean_customs_kg.validation.logic.reasoning import _split
 
     kept, held_back = _split(triples)
     assert fast_findings(kept, triples, held_back) == []
@@ -244,7 +244,7 @@ def test_a_chain_of_merges_deeper_than_the_fast_path_s_rounds_goes_to_owlrl(
 ) -> None:
     """Each level of a chain of functional values takes one more round of merges; past the fast
     path's rounds the graph goes to owlrl instead of ending in an error."""
-    from asean_customs_kg.reasoning_fast import _MAX_ROUNDS
+    from asean_customs_kg.validation.logic.fast import _MAX_ROUNDS
 
     depth = _MAX_ROUNDS + 2
     lines = [
@@ -278,7 +278,7 @@ def test_a_cancelled_logic_stage_leaves_no_temporary_directory(
 
     import pyoxigraph
 
-    from asean_customs_kg.validate import _Background
+    from asean_customs_kg.validation.validate import _Background
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()

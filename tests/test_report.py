@@ -8,9 +8,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from asean_customs_kg.problems import Problem
-from asean_customs_kg.report import format_report, summary
-from asean_customs_kg.validate import Report
+from asean_customs_kg.validation.problems import Problem
+from asean_customs_kg.validation.report import format_report, summary
+from asean_customs_kg.validation.validate import Report
 
 A = Path("data/a.ttl")
 B = Path("data/b.ttl")

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import export, stores
-from asean_customs_kg.cli import main
-from asean_customs_kg.endpoints import Credentials
+from asean_customs_kg.backends import stores
+from asean_customs_kg.backends.endpoints import Credentials
+from asean_customs_kg.backends.redact import Scrubber, redact_url
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import EnvError, UsageError
-from asean_customs_kg.redact import Scrubber, redact_url
+from asean_customs_kg.release import export
 from oxigraph_server import free_port
 from recording_server import Answer, RecordingServer, Request
 

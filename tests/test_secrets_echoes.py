@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
-from asean_customs_kg.redact import redact_url
+from asean_customs_kg.backends.redact import redact_url
+from asean_customs_kg.cli.main import main
 from oxigraph_server import free_port
 from recording_server import Answer, RecordingServer, Request
 

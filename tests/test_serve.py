@@ -15,8 +15,8 @@ import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
-from asean_customs_kg.results import Result
+from asean_customs_kg.cli.main import main
+from asean_customs_kg.rdf.results import Result
 from serve_helpers import Server
 
 BODY = "https://w3id.org/asean-customs-kg/id/body/"
@@ -459,7 +459,7 @@ def test_unknown_resources(server: Server) -> None:
 
 
 def test_store_and_endpoint(tmp_path: Path) -> None:
-    from asean_customs_kg.stores import load_store_files
+    from asean_customs_kg.backends.stores import load_store_files
     from oxigraph_server import OxigraphServer
 
     store = tmp_path / "store"
@@ -487,12 +487,13 @@ def test_store_and_endpoint(tmp_path: Path) -> None:
 def test_the_query_path_imports_no_web_code() -> None:
     code = (
         "import sys\n"
-        "from asean_customs_kg import launcher\n"
+        "from asean_customs_kg.cli import launcher\n"
         "sys.argv = ['ackg', 'query', 'reports-to', '--param', 'body=CPTFWG']\n"
         "try:\n    launcher.main()\nexcept SystemExit as done:\n    assert done.code == 0\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('starlette', 'uvicorn', 'jinja2', 'anyio', 'rdflib', 'pyshacl', 'owlrl') "
-        "or m.startswith(('asean_customs_kg.web', 'asean_customs_kg.pages'))), file=sys.stderr)\n"
+        "or m.startswith(('asean_customs_kg.web', 'asean_customs_kg.publish.pages'))), "
+        "file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "SWG-ACTS" in done.stdout
@@ -506,7 +507,7 @@ def test_the_cache_is_bounded_and_keyed_by_format(
     json_answer = server.get("/api/reports-to?body=CCC", "application/json")
     assert csv.media == "text/csv" and json_answer.media == "application/sparql-results+json"
     assert json.loads(json_answer.text)["head"]["vars"] == ["acronym", "name", "body"]
-    from asean_customs_kg.queries import default_backend
+    from asean_customs_kg.query.queries import default_backend
     from asean_customs_kg.resources import find_root
     from asean_customs_kg.web import service as service_module
     from asean_customs_kg.web.limits import Limits
@@ -528,8 +529,8 @@ def test_an_endpoint_that_does_not_answer_gives_no_command_line_advice() -> None
     # reads): ackg's message says to raise --timeout, which a client of the server cannot do.
     import socket
 
+    from asean_customs_kg.backends.stores import EndpointBackend
     from asean_customs_kg.errors import EnvError
-    from asean_customs_kg.stores import EndpointBackend
     from asean_customs_kg.web.service import http_error
 
     with socket.socket() as silent:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 from serve_helpers import Answer, Server, copy_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "web"

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.graph import load_rdflib
-from asean_customs_kg.problems import Finding
+from asean_customs_kg.rdf.graph import load_rdflib
+from asean_customs_kg.validation.problems import Finding
 from helpers import FIXTURES, REPO
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from asean_customs_kg.shacl_core import CompiledShapes
+    from asean_customs_kg.validation.shacl.core import CompiledShapes
 
 SH = "http://www.w3.org/ns/shacl#"
 PREFIXES = """
@@ -52,11 +52,11 @@ def _compare(
     paths: list[Path], shapes: Graph | None = None
 ) -> tuple[set[Finding], set[Finding], CompiledShapes]:
     """(compiled path, pySHACL on all the shapes, the compilation) on ontology plus ``paths``."""
-    from asean_customs_kg.shacl import shacl_findings
-    from asean_customs_kg.shacl_core import compile_shapes
-    from asean_customs_kg.shacl_run import core_findings, rewritten_predicates
-    from asean_customs_kg.shacl_sparql import sparql_findings, split_shapes
-    from asean_customs_kg.validate import _parse_all, _store, _to_rdflib
+    from asean_customs_kg.validation.shacl.core import compile_shapes
+    from asean_customs_kg.validation.shacl.reference import shacl_findings
+    from asean_customs_kg.validation.shacl.run import core_findings, rewritten_predicates
+    from asean_customs_kg.validation.shacl.sparql import sparql_findings, split_shapes
+    from asean_customs_kg.validation.validate import _parse_all, _store, _to_rdflib
 
     shapes = _project_shapes() if shapes is None else shapes
     triples, problems = _parse_all([*resources.ontology_files(), *paths])
@@ -175,9 +175,9 @@ def test_every_constraint_of_the_project_shapes_is_compiled() -> None:
     """Nothing is left for pySHACL: a shape feature the compiler does not know fails here."""
     from rdflib import URIRef
 
-    from asean_customs_kg.shacl import _shape_name
-    from asean_customs_kg.shacl_core import compile_shapes
-    from asean_customs_kg.shacl_sparql import split_shapes
+    from asean_customs_kg.validation.shacl.core import compile_shapes
+    from asean_customs_kg.validation.shacl.reference import _shape_name
+    from asean_customs_kg.validation.shacl.sparql import split_shapes
 
     shapes = _project_shapes()
     core, _ = split_shapes(shapes)
@@ -211,7 +211,7 @@ def test_every_constraint_of_the_project_shapes_is_compiled() -> None:
 def test_validate_does_not_import_pyshacl_when_nothing_is_left() -> None:
     code = (
         "import sys\n"
-        "from asean_customs_kg.validate import validate\n"
+        "from asean_customs_kg.validation.validate import validate\n"
         "report = validate([sys.argv[1]], stages=('syntax', 'shacl'))\n"
         "assert report.problems and 'pyshacl' not in sys.modules, sys.modules.keys()\n"
     )
@@ -370,7 +370,7 @@ def test_a_shape_is_either_compiled_or_left_to_pyshacl() -> None:
     given to pySHACL, even one the compiler does not see as a shape."""
     from rdflib import Graph, URIRef
 
-    from asean_customs_kg.shacl_core import compile_shapes
+    from asean_customs_kg.validation.shacl.core import compile_shapes
 
     shapes = Graph().parse(
         data=_EX_PREFIXES

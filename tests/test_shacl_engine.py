@@ -18,9 +18,9 @@ from typing import ClassVar
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import ShapesError
-from asean_customs_kg.shacl_results import ShaclResult
+from asean_customs_kg.validation.shacl.results import ShaclResult
 from helpers import FIXTURES
 from recording_server import POLL
 from w3c_shacl import _parse
@@ -32,8 +32,8 @@ SH = "http://www.w3.org/ns/shacl#"
 
 def _engine(path: Path, *, force: bool = False) -> list[ShaclResult]:
     """The fixture validated against itself by the project's SHACL stage."""
-    from asean_customs_kg.shacl_engine import shacl_results
-    from asean_customs_kg.validate import _store, _to_rdflib
+    from asean_customs_kg.validation.shacl.engine import shacl_results
+    from asean_customs_kg.validation.validate import _store, _to_rdflib
 
     triples = {path: _parse(path)}
     shapes = _to_rdflib(triples)
@@ -290,7 +290,7 @@ def test_a_relative_iri_is_said_to_need_a_base(tmp_path: Path) -> None:
     ],
 )
 def test_which_queries_run_once_with_this_free(query: str, once: bool) -> None:
-    from asean_customs_kg.shacl_queries import runs_once
+    from asean_customs_kg.validation.shacl.shape_queries import runs_once
 
     assert runs_once(query) is once
 
@@ -301,9 +301,9 @@ def test_range_and_length_constraints_compile_and_follow_shacl() -> None:
     it passes: rdflib orders literals of incomparable types by their datatype IRIs."""
     from rdflib import BNode
 
-    from asean_customs_kg.shacl import shacl_results as pyshacl_results
-    from asean_customs_kg.shacl_core import compile_shapes
-    from asean_customs_kg.validate import _to_rdflib
+    from asean_customs_kg.validation.shacl.core import compile_shapes
+    from asean_customs_kg.validation.shacl.reference import shacl_results as pyshacl_results
+    from asean_customs_kg.validation.validate import _to_rdflib
 
     path = SHACL / "ranges.ttl"
     graph = _to_rdflib({path: _parse(path)})

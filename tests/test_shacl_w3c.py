@@ -57,9 +57,9 @@ def test_the_engine_is_right_on_every_test_pyshacl_is_right_on(mode: str) -> Non
 def test_the_forced_mode_compiles_shapes_the_default_mode_leaves_to_pyshacl() -> None:
     """Without sh:message almost nothing of the suite compiles by default; forced, the compiled
     constraints run on the tests whose shapes they cover (and are right there too)."""
-    from asean_customs_kg.shacl_core import compile_shapes
-    from asean_customs_kg.shacl_sparql import split_shapes
-    from asean_customs_kg.validate import _to_rdflib
+    from asean_customs_kg.validation.shacl.core import compile_shapes
+    from asean_customs_kg.validation.shacl.sparql import split_shapes
+    from asean_customs_kg.validation.validate import _to_rdflib
     from w3c_shacl import _parse
 
     compiled = {False: 0, True: 0}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.graph import load_rdflib
+from asean_customs_kg.rdf.graph import load_rdflib
 from helpers import FIXTURES
 
 if TYPE_CHECKING:

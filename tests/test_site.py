@@ -16,9 +16,9 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from asean_customs_kg import export
-from asean_customs_kg.cli import main
-from asean_customs_kg.publish import htaccess, page_path
+from asean_customs_kg.cli.main import main
+from asean_customs_kg.publish.site import htaccess, page_path
+from asean_customs_kg.release import export
 from helpers import REPO
 from site_helpers import SITE_URL, broken_links, build, page_links
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 
 BASE = "https://w3id.org/asean-customs-kg/"
 CPTFWG = BASE + "id/body/cptfwg"
-ACKG = [sys.executable, "-c", "from asean_customs_kg.launcher import main; main()"]
+ACKG = [sys.executable, "-c", "from asean_customs_kg.cli.launcher import main; main()"]
 
 
 @pytest.fixture(scope="module")
@@ -355,8 +355,8 @@ def test_worker_processes_write_the_same_bytes(site: Path, tmp_path: Path) -> No
     the project's graph, the site is the same, byte for byte (but for the reference docs,
     whose command-line page reads the options of the running command: this build is not run
     from the command line)."""
-    from asean_customs_kg.cli import run
-    from asean_customs_kg.publish import build_site
+    from asean_customs_kg.cli.main import run
+    from asean_customs_kg.publish.site import build_site
 
     built = build_site(tmp_path / "w", site_url=SITE_URL, group=main, run=run, workers=2)
     assert built.resources > 300

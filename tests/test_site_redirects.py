@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from asean_customs_kg.publish import htaccess
+from asean_customs_kg.publish.site import htaccess
 from oxigraph_server import free_port
 from site_helpers import build
 

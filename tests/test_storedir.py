@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import export, storedir, stores
-from asean_customs_kg.cli import main
+from asean_customs_kg.backends import stores
+from asean_customs_kg.cli.main import main
+from asean_customs_kg.release import export, storedir
 from store_helpers import HAS_EXTRA, with_extra
 
 
@@ -146,7 +147,7 @@ def test_a_file_where_the_lock_goes_is_left_alone(tmp_path: Path, kind: str) -> 
 
 BLOCKED_LOAD = """
 import sys, time
-from asean_customs_kg import stores
+from asean_customs_kg.backends import stores
 def progress(done, total):
     print("loading", flush=True)
     time.sleep(600)

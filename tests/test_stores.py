@@ -15,10 +15,12 @@ import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import export, resources, storedir, stores
-from asean_customs_kg.cli import main
+from asean_customs_kg import resources
+from asean_customs_kg.backends import stores
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import DataError, EnvError, UsageError
-from asean_customs_kg.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.release import export, storedir
 from oxigraph_server import OxigraphServer
 from store_helpers import HAS_EXTRA, examples, normalised, with_extra
 
@@ -139,9 +141,9 @@ def test_a_symbolic_link_to_a_store_is_kept(tmp_path: Path, release: export.Rele
 
 KILLED_LOAD = """
 import sys, time
-from asean_customs_kg import stores
+from asean_customs_kg.backends import stores
 from store_helpers import with_extra
-from asean_customs_kg import export
+from asean_customs_kg.release import export
 def progress(done, total):
     print("loading", flush=True)
     time.sleep(600)
@@ -186,7 +188,7 @@ def test_a_store_killed_mid_load_keeps_its_previous_contents(
 # A load of a second release killed (SIGKILL) at one point of the swap (see storedir's doc).
 CRASH_IN_SWAP = """
 import os, signal, sys
-from asean_customs_kg import export, storedir, stores
+from asean_customs_kg.release import export, storedir; from asean_customs_kg.backends import stores
 from store_helpers import with_extra
 point = sys.argv[2]
 renames = []

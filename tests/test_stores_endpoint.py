@@ -17,11 +17,12 @@ import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import export, stores
-from asean_customs_kg.cli import main
-from asean_customs_kg.endpoints import Credentials, Endpoint
+from asean_customs_kg.backends import stores
+from asean_customs_kg.backends.endpoints import Credentials, Endpoint
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import EnvError, UsageError
-from asean_customs_kg.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.release import export
 from oxigraph_server import OxigraphServer
 from recording_server import POLL
 from store_helpers import HAS_EXTRA, examples, normalised, with_extra

@@ -13,10 +13,11 @@ import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg import export, stores
-from asean_customs_kg.cli import main
-from asean_customs_kg.endpoints import Endpoint
+from asean_customs_kg.backends import stores
+from asean_customs_kg.backends.endpoints import Endpoint
+from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import EnvError
+from asean_customs_kg.release import export
 from store_helpers import HAS_EXTRA, load_with_a_load_meanwhile, with_extra
 from virtuoso_server import LOADER, VirtuosoServer
 

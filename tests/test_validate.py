@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, cast
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.checks import load_checks, run_checks
-from asean_customs_kg.graph import load_oxigraph, load_rdflib
-from asean_customs_kg.problems import Finding, Problem, Stage
-from asean_customs_kg.reasoning import key_findings, logic_findings, owlrl_findings
-from asean_customs_kg.validate import Report, validate
+from asean_customs_kg.rdf.graph import load_oxigraph, load_rdflib
+from asean_customs_kg.validation.checks import load_checks, run_checks
+from asean_customs_kg.validation.logic.reasoning import key_findings, logic_findings, owlrl_findings
+from asean_customs_kg.validation.problems import Finding, Problem, Stage
+from asean_customs_kg.validation.validate import Report, validate
 from helpers import FIXTURES
 
 if TYPE_CHECKING:
@@ -181,9 +181,9 @@ body:cptfwg a org:Organization ; org:identifier "cptfwg" .
 
 
 def test_owlrl_own_haskey_rule_would_merge_any_two_organisations() -> None:
-    """The reason for the workaround in reasoning.py: with ORG's one-property key, owlrl 7.6's
-    prp-key makes organisations with *different* identifiers owl:sameAs. When this test fails,
-    owlrl is fixed: let it apply owl:hasKey again and retire reasoning.key_findings."""
+    """The reason for the workaround in validation/logic/reasoning.py: with ORG's one-property key,
+    owlrl 7.6's prp-key makes organisations with *different* identifiers owl:sameAs. When this test
+    fails, owlrl is fixed: let it apply owl:hasKey again and retire reasoning.key_findings."""
     import owlrl
     from rdflib import OWL, Graph, URIRef
 
@@ -278,9 +278,9 @@ def test_problems_are_sorted_by_file_and_line() -> None:
 def _split_and_whole(paths: list[Path]) -> tuple[set[Finding], set[Finding], int]:
     """SHACL findings on ``paths`` (with the ontology): the SPARQL constraints on pyoxigraph
     plus pySHACL on the rest, and pySHACL on all the shapes; and how many constraints moved."""
-    from asean_customs_kg.shacl import shacl_findings
-    from asean_customs_kg.shacl_sparql import sparql_findings, split_shapes
-    from asean_customs_kg.validate import _parse_all, _store, _to_rdflib
+    from asean_customs_kg.validation.shacl.reference import shacl_findings
+    from asean_customs_kg.validation.shacl.sparql import sparql_findings, split_shapes
+    from asean_customs_kg.validation.validate import _parse_all, _store, _to_rdflib
 
     files = [*resources.ontology_files(), *paths]
     triples, problems = _parse_all(files)
@@ -320,7 +320,7 @@ def test_pyoxigraph_reading_matches_rdflib_s() -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from asean_customs_kg.validate import _parse_all, _to_rdflib
+    from asean_customs_kg.validation.validate import _parse_all, _to_rdflib
 
     paths = [*resources.ontology_files(), *resources.shapes_files(), *resources.data_files()]
     triples, problems = _parse_all(paths)
@@ -342,7 +342,7 @@ def test_reasoning_in_the_caller_gives_the_same_problems(monkeypatch: pytest.Mon
 def test_blank_node_labels_are_local_to_their_file(tmp_path: Path) -> None:
     """`_:n` in two files names two blank nodes (Turtle scopes labels to a document), so the
     statements of one file's node are never judged as another file's."""
-    from asean_customs_kg.validate import _parse_all, _store
+    from asean_customs_kg.validation.validate import _parse_all, _store
 
     text = '@prefix ex: <https://example.org/> .\nex:{0} ex:p _:n .\n_:n ex:q "{0}" .\n'
     first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.cli import main
+from asean_customs_kg.cli.main import main
 from helpers import FIXTURES, REPO
 
 TYPO = "tests/fixtures/invalid/check-undescribed-iri.ttl"
@@ -153,7 +153,9 @@ def test_pre_commit_hook_runs_on_the_graph_s_files() -> None:
     pattern = re.compile(match.group(1))
     assert pattern.search("data/bodies.ttl") and pattern.search("ontology/shapes.ttl")
     assert pattern.search("queries/checks/reporting-cycle-violation.rq")
-    assert not pattern.search("README.md") and not pattern.search("src/asean_customs_kg/cli.py")
+    assert not pattern.search("README.md") and not pattern.search(
+        "src/asean_customs_kg/cli/main.py"
+    )
 
 
 def test_root_without_an_ontology_is_exit_2(runner: CliRunner, tmp_path: Path) -> None:

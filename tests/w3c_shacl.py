@@ -5,9 +5,10 @@ pinned version is downloaded once with pip into ``.cache/`` (git-ignored) and un
 when it cannot be had (no network, no pip), :func:`suite_dir` skips saying why.
 
 Each ``sht:Validate`` entry of the manifests is run through the project's SHACL stage
-(:func:`asean_customs_kg.shacl_engine.shacl_results`) and, for reference, through pySHACL. Its
-outcome is right when the test expects ``sht:Failure`` and validation stopped with an error in
-the shapes, or when the report built from the results is isomorphic to the expected one. The
+(:func:`asean_customs_kg.validation.shacl.engine.shacl_results`) and, for reference, through
+pySHACL. Its outcome is right when the test expects ``sht:Failure`` and validation stopped with an
+error in the shapes, or when the report built from the results is isomorphic to the expected one.
+The
 comparison is the one the W3C manifest defines and pySHACL's runner applies: the report node
 with ``sh:conforms`` and its results, every blank node followed to its description (a blank-node
 shape, a path, a value), ``sh:resultMessage`` compared only when the expected results carry
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
 
-    from asean_customs_kg.shacl_results import PathExpr, ShaclResult
+    from asean_customs_kg.validation.shacl.results import PathExpr, ShaclResult
 
 PYSHACL_VERSION = "0.40.1"
 CACHE = REPO / ".cache" / "w3c-shacl"
@@ -166,8 +167,8 @@ class Outcome:
 def run_ackg(case: Case, force: bool) -> Outcome:
     """The case through the project's SHACL stage."""
     from asean_customs_kg.errors import ShapesError
-    from asean_customs_kg.shacl_engine import shacl_results
-    from asean_customs_kg.validate import _store, _to_rdflib
+    from asean_customs_kg.validation.shacl.engine import shacl_results
+    from asean_customs_kg.validation.validate import _store, _to_rdflib
 
     data = {case.data: _parse(case.data)}
     shape_triples = data if case.shapes == case.data else {case.shapes: _parse(case.shapes)}
@@ -185,8 +186,8 @@ def run_ackg(case: Case, force: bool) -> Outcome:
 def run_pyshacl(case: Case) -> Outcome:
     """The case through pySHACL alone (inference none, as the project runs it)."""
     from asean_customs_kg.errors import ShapesError
-    from asean_customs_kg.shacl import shacl_results
-    from asean_customs_kg.validate import _to_rdflib
+    from asean_customs_kg.validation.shacl.reference import shacl_results
+    from asean_customs_kg.validation.validate import _to_rdflib
 
     data = {case.data: _parse(case.data)}
     shape_triples = data if case.shapes == case.data else {case.shapes: _parse(case.shapes)}
@@ -266,7 +267,7 @@ def right(case: Case, outcome: Outcome) -> bool:
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.compare import isomorphic
 
-    from asean_customs_kg.validate import _to_rdflib
+    from asean_customs_kg.validation.validate import _to_rdflib
 
     if case.result == SHT + "Failure":
         return outcome.results is None

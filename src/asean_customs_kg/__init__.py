@@ -15,45 +15,29 @@ __version__ = "0.1.0"
 # --- the saved-query library (issue 3), imported on first use ---
 
 _LAZY = {
-    "Backend": "queries",
-    "EmbeddedBackend": "queries",
-    "SavedQuery": "queries",
-    "get_query": "queries",
-    "list_queries": "queries",
-    "load_graph": "queries",
-    "run_query": "queries",
-    "sparql": "queries",
-    "Result": "results",
-    "to_python": "results",
+    "Backend": "query.queries",
+    "EmbeddedBackend": "query.queries",
+    "SavedQuery": "query.queries",
+    "get_query": "query.queries",
+    "list_queries": "query.queries",
+    "load_graph": "query.queries",
+    "run_query": "query.queries",
+    "sparql": "query.queries",
+    "Result": "rdf.results",
+    "to_python": "rdf.results",
 }
 
 if TYPE_CHECKING:
-    from .queries import (
-        Backend as Backend,
-    )
-    from .queries import (
-        EmbeddedBackend as EmbeddedBackend,
-    )
-    from .queries import (
-        SavedQuery as SavedQuery,
-    )
-    from .queries import (
-        get_query as get_query,
-    )
-    from .queries import (
-        list_queries as list_queries,
-    )
-    from .queries import (
-        load_graph as load_graph,
-    )
-    from .queries import (
-        run_query as run_query,
-    )
-    from .queries import (
-        sparql as sparql,
-    )
-    from .results import Result as Result
-    from .results import to_python as to_python
+    from .query.queries import Backend as Backend
+    from .query.queries import EmbeddedBackend as EmbeddedBackend
+    from .query.queries import SavedQuery as SavedQuery
+    from .query.queries import get_query as get_query
+    from .query.queries import list_queries as list_queries
+    from .query.queries import load_graph as load_graph
+    from .query.queries import run_query as run_query
+    from .query.queries import sparql as sparql
+    from .rdf.results import Result as Result
+    from .rdf.results import to_python as to_python
 
 
 def __getattr__(name: str) -> Any:

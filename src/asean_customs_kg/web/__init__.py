@@ -3,7 +3,8 @@
 One process serves the SPARQL 1.1 Protocol (read-only), the saved queries as a Web API with
 its OpenAPI description, and pages: the home page with the org chart and the timeline, a page
 per saved query, a SPARQL page, and the page of every resource of the project's namespace (by
-content negotiation also in Turtle, JSON-LD and N-Triples, from :mod:`asean_customs_kg.pages`).
+content negotiation also in Turtle, JSON-LD and N-Triples, from
+:mod:`asean_customs_kg.publish.pages`).
 
 The subpackage uses the library only through its public functions (running saved and ad-hoc
 queries, the backends, the diagrams, the resource pages) and needs the ``web`` extra

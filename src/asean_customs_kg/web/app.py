@@ -9,7 +9,7 @@ Routes (every one read-only):
   run; ``GET /api/openapi.json`` -- the OpenAPI 3 document; ``GET /api/docs`` -- it, as a page;
 * ``GET /``, ``/queries/NAME``, ``/sparql.html``, ``/diagram/KIND.svg``, ``/static/...`` --
   the pages (see :mod:`.views`), and every other path -- the page of the resource whose IRI is
-  the namespace plus that path (:mod:`asean_customs_kg.pages`).
+  the namespace plus that path (:mod:`asean_customs_kg.publish.pages`).
 
 Every answer carries a Content-Security-Policy that allows only the server's own stylesheet
 and images, ``X-Content-Type-Options: nosniff`` and, as public SPARQL endpoints do, CORS open
@@ -36,9 +36,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..pages.render import TEMPLATES
-from ..redact import redact_url
-from ..results import Result
+from ..backends.redact import redact_url
+from ..publish.pages.render import TEMPLATES
+from ..rdf.results import Result
 from . import views
 from .limits import HttpError
 from .negotiation import (
@@ -222,7 +222,7 @@ async def sparql_endpoint(request: Request) -> Response:
             400, f"unknown format {suffix[:20]!r}; expected one of {', '.join(SUFFIXES)}"
         )
     result = await service.run_sparql(text)
-    from ..sparqltext import prefixes_of
+    from ..rdf.sparqltext import prefixes_of
 
     fmt = _result_format(request, result.form == "graph", suffix)
     response = result_response(result, fmt, prefixes_of(text))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..formats import format_result, serialize_results
-from ..results import Result
+from ..query.formats import format_result, serialize_results
+from ..rdf.results import Result
 
 __all__ = [
     "GRAPH_MEDIA",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import __version__
-from ..queries import Parameter, SavedQuery
+from ..query.queries import Parameter, SavedQuery
 from .negotiation import GRAPH_MEDIA, TABLE_MEDIA
 
 __all__ = ["openapi", "parameter_schema"]

@@ -24,7 +24,7 @@ from types import FrameType
 from typing import IO
 
 from ..errors import EnvError
-from ..queries import Backend
+from ..query.queries import Backend
 from ..resources import Root
 from .limits import Limits
 

@@ -1,13 +1,12 @@
 """What the server serves, independent of HTTP: the graph (a backend), the saved queries, the
 limits, and the answers, computed once where the graph cannot change.
 
-A :class:`Service` runs queries through the library's public functions (``run_query``,
-``sparql``, :func:`~asean_customs_kg.pages.describe`) as *jobs* (:meth:`Service.job`) within its
-:class:`~.limits.Limits`: in query processes that can be killed (:mod:`.workers`) for the
-project's files and an on-disk store, in worker threads for an endpoint. It turns the
-library's errors into :class:`~.limits.HttpError` (400 for a bad request, 404 for an unknown
-query, 502 for a server that fails, 500 for a broken saved query, with the file's name but not
-where it lives).
+A :class:`Service` runs queries through the library's public functions (``run_query``, ``sparql``,
+:func:`~asean_customs_kg.publish.pages.describe`) as *jobs* (:meth:`Service.job`) within its
+:class:`~.limits.Limits`: in query processes that can be killed (:mod:`.workers`) for the project's
+files and an on-disk store, in worker threads for an endpoint. It turns the library's errors into
+:class:`~.limits.HttpError` (400 for a bad request, 404 for an unknown query, 502 for a server that
+fails, 500 for a broken saved query, with the file's name but not where it lives).
 """
 
 from __future__ import annotations
@@ -18,12 +17,12 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
+from ..backends.stores import StoreBackend
 from ..errors import AckgError, DataError, EnvError, UsageError
-from ..pages import Description, describe
-from ..queries import Backend, EmbeddedBackend, SavedQuery, list_queries, run_query, sparql
+from ..publish.pages import Description, describe
+from ..query.queries import Backend, EmbeddedBackend, SavedQuery, list_queries, run_query, sparql
+from ..rdf.results import ROW_LIMIT, Result, TooManyRows
 from ..resources import Root
-from ..results import ROW_LIMIT, Result, TooManyRows
-from ..stores import StoreBackend
 from .limits import HttpError, Limits, QueryRunner
 from .workers import Pool, ProcessDied
 
@@ -167,7 +166,7 @@ class Service:
     def job(self, kind: str, args: tuple[Any, ...]) -> Any:
         """Runs the job ``kind`` with ``args`` (in a query process, or a worker thread): the
         work behind each route, reading at most the row limit from the engine for those that
-        return rows (see :data:`~asean_customs_kg.results.ROW_LIMIT`: a result over it is
+        return rows (see :data:`~asean_customs_kg.rdf.results.ROW_LIMIT`: a result over it is
         refused without being read whole)."""
         backend = self.backend
         if kind in ("saved", "sparql"):
@@ -246,7 +245,7 @@ class Service:
 
         import pyoxigraph
 
-        from .. import diagram
+        from ..publish import diagram
 
         backend = self.backend
         if isinstance(backend, EmbeddedBackend):

@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..pages import RDF_FORMATS, RDF_MEDIA_TYPES, PathLinker, render_html, render_rdf
-from ..pages.render import environment
-from ..queries import SavedQuery
-from ..results import Result
+from ..publish.pages import RDF_FORMATS, RDF_MEDIA_TYPES, PathLinker, render_html, render_rdf
+from ..publish.pages.render import environment
+from ..query.queries import SavedQuery
+from ..rdf.results import Result
 from .limits import HttpError
 from .negotiation import GRAPH_MEDIA, TABLE_MEDIA, choose, content_type
 from .openapi import openapi
@@ -69,7 +69,7 @@ def _cells(result: Result, prefixes: Mapping[str, str]) -> list[list[tuple[str, 
     namespace or an ``http(s)`` IRI)."""
     import pyoxigraph
 
-    from ..formats import term_display
+    from ..query.formats import term_display
 
     rows = []
     for row in result.solutions:
@@ -220,7 +220,7 @@ async def sparql_page(request: Request) -> Response:
     )
     status = 200
     if text and text.strip():
-        from ..sparqltext import prefixes_of
+        from ..rdf.sparqltext import prefixes_of
 
         try:
             result = await service.run_sparql(text)

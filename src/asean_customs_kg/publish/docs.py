@@ -1,0 +1,730 @@
+"""Reference documentation generated from the project's own files: ``ackg docs -o DIR``.
+
+Four pages, each written as HTML and as Markdown:
+
+* ``ontology``: every class and property of the project's ontology (label, definition, comment,
+  super-classes, domain and range, characteristics) and the reused vocabularies, with the axioms
+  of theirs that ``ontology/imports.ttl`` restates;
+* ``queries``: the saved-query catalogue, from each query's ``#+`` header (summary, description,
+  tags, parameters and their defaults), with an example command and the real output of running it;
+* ``shapes``: a data dictionary of the SHACL shapes (targets, property constraints, messages);
+* ``cli``: every ``ackg`` command with its usage, help and options.
+
+The pages are built as a small document model (:class:`Page`) and rendered twice; every piece of
+text from the files is escaped. pyLODE was considered for the ontology page, but its current
+release (3.4.1) fails on import when installed from a wheel and would add seven dependencies,
+an HTTP client among them; the generator here is small and fetches nothing.
+
+rdflib is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+import shlex
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+import click
+
+from .. import __version__, resources
+from ..errors import EnvError
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from ..query.queries import SavedQuery
+
+__all__ = [
+    "Code",
+    "Link",
+    "Page",
+    "build",
+    "cli_page",
+    "example_command",
+    "ontology_page",
+    "queries_page",
+    "shapes_page",
+    "write",
+]
+
+# --- the document model --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Code:
+    """Inline code."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link: ``#anchor`` within the page, ``page.html#anchor`` or an absolute address."""
+
+    text: str
+    href: str
+
+
+Inline: TypeAlias = "str | Code | Link"
+Text: TypeAlias = "Inline | Sequence[Inline]"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str | None
+
+
+@dataclass(frozen=True)
+class Para:
+    text: list[Inline]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[Text]]
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+
+
+Block: TypeAlias = "Heading | Para | Table | CodeBlock"
+
+
+@dataclass
+class Page:
+    """A page: a title and blocks (headings, paragraphs, tables, code blocks), in order."""
+
+    name: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def heading(self, level: int, text: str, anchor: str | None = None) -> None:
+        self.blocks.append(Heading(level, text, anchor))
+
+    def para(self, *text: Inline) -> None:
+        self.blocks.append(Para(list(text)))
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Text]]) -> None:
+        self.blocks.append(Table(list(headers), [list(row) for row in rows]))
+
+    def code(self, text: str) -> None:
+        self.blocks.append(CodeBlock(text))
+
+
+def _inlines(text: Text) -> list[Inline]:
+    if isinstance(text, (str, Code, Link)):
+        return [text]
+    return list(text)
+
+
+def _html_inline(text: Text) -> str:
+    out: list[str] = []
+    for item in _inlines(text):
+        if isinstance(item, Code):
+            out.append(f"<code>{html.escape(item.text)}</code>")
+        elif isinstance(item, Link):
+            out.append(f'<a href="{html.escape(item.href)}">{html.escape(item.text)}</a>')
+        else:
+            out.append(html.escape(re.sub(r"\s+", " ", item)))
+    return "".join(out)
+
+
+def _md_escape(text: str) -> str:
+    text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def _md_inline(text: Text, *, in_table: bool = False) -> str:
+    out: list[str] = []
+    for item in _inlines(text):
+        if isinstance(item, Code):
+            body = item.text.replace("|", "\\|") if in_table else item.text
+            fence = "``" if "`" in body else "`"
+            out.append(f"{fence}{body}{fence}" if "`" not in body else f"{fence} {body} {fence}")
+        elif isinstance(item, Link):
+            href = item.href.replace(".html", ".md") if "://" not in item.href else item.href
+            out.append(f"[{_md_escape(item.text)}]({href})")
+        else:
+            out.append(_md_escape(item))
+    return "".join(out)
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem;
+  color: #1f2933; line-height: 1.45; }
+nav a { margin-right: 1rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
+th, td { border: 1px solid #cbd2d9; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f0f4f8; }
+code { background: #f0f4f8; padding: 0 0.2rem; }
+pre { background: #f0f4f8; padding: 0.6rem; overflow-x: auto; }
+h2 { border-bottom: 1px solid #cbd2d9; margin-top: 2rem; }
+"""
+
+PAGES = (
+    ("index", "Reference"),
+    ("ontology", "Ontology"),
+    ("queries", "Saved queries"),
+    ("shapes", "Shapes"),
+    ("cli", "Command line"),
+)
+
+
+def render_html(page: Page) -> str:
+    """The page as a standalone HTML document."""
+    nav = " ".join(f'<a href="{name}.html">{html.escape(title)}</a>' for name, title in PAGES)
+    body: list[str] = []
+    for block in page.blocks:
+        if isinstance(block, Heading):
+            ident = f' id="{html.escape(block.anchor)}"' if block.anchor else ""
+            body.append(f"<h{block.level}{ident}>{html.escape(block.text)}</h{block.level}>")
+        elif isinstance(block, Para):
+            body.append(f"<p>{_html_inline(block.text)}</p>")
+        elif isinstance(block, CodeBlock):
+            body.append(f"<pre><code>{html.escape(block.text)}</code></pre>")
+        else:
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in block.headers)
+            lines = [f"<table>\n<tr>{head}</tr>" if any(block.headers) else "<table>"]
+            for row in block.rows:
+                cells = "".join(f"<td>{_html_inline(cell)}</td>" for cell in row)
+                lines.append(f"<tr>{cells}</tr>")
+            lines.append("</table>")
+            body.append("\n".join(lines))
+    title = html.escape(f"{page.title}: ASEAN Customs Knowledge Graph {__version__}")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<nav>{nav}</nav>\n<h1>{html.escape(page.title)}</h1>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def render_markdown(page: Page) -> str:
+    """The page as Markdown (GitHub flavour: pipe tables, fenced code)."""
+    out = [f"# {page.title}", ""]
+    for block in page.blocks:
+        if isinstance(block, Heading):
+            if block.anchor:
+                out += [f'<a id="{html.escape(block.anchor)}"></a>', ""]
+            out += [f"{'#' * block.level} {_md_escape(block.text)}", ""]
+        elif isinstance(block, Para):
+            out += [_md_inline(block.text), ""]
+        elif isinstance(block, CodeBlock):
+            fence = "````" if "```" in block.text else "```"
+            out += [fence, block.text.rstrip("\n"), fence, ""]
+        else:
+            out.append("| " + " | ".join(_md_escape(h) for h in block.headers) + " |")
+            out.append("|" + "---|" * len(block.headers))
+            for row in block.rows:
+                out.append("| " + " | ".join(_md_inline(c, in_table=True) for c in row) + " |")
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# --- RDF helpers ---------------------------------------------------------------------------------
+
+
+def _load(paths: Iterable[Path]) -> rdflib.Graph:
+    from ..rdf.graph import load_rdflib
+
+    return load_rdflib(paths)
+
+
+def _anchor(qname: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", qname)
+
+
+class _Names:
+    """Prefixed names and links for IRIs, from the prefixes the project's files declare."""
+
+    def __init__(self, graph: rdflib.Graph, own: set[str], page: str = "ontology.html") -> None:
+        self.graph = graph
+        self.own = own
+        self.page = page
+
+    def qname(self, term: object) -> str:
+        from rdflib import BNode, URIRef
+
+        if isinstance(term, URIRef):
+            try:
+                return self.graph.namespace_manager.normalizeUri(term)
+            except Exception:  # pragma: no cover - rdflib raises several kinds here
+                return f"<{term}>"
+        if isinstance(term, BNode):
+            return self.describe_bnode(term)
+        return str(term)
+
+    def describe_bnode(self, node: object) -> str:
+        """A list or a restriction written out briefly."""
+        from rdflib import RDF
+        from rdflib.collection import Collection
+
+        if (node, RDF.first, None) in self.graph:  # type: ignore[operator]
+            items = Collection(self.graph, node)  # type: ignore[arg-type]
+            return "( " + " ".join(self.qname(item) for item in items) + " )"
+        parts = [
+            f"{self.qname(p)} {self.qname(o)}"
+            for p, o in sorted(self.graph.predicate_objects(node))  # type: ignore[arg-type]
+            if p != RDF.type
+        ]
+        return "[ " + " ; ".join(parts) + " ]"
+
+    def link(self, term: object, prefix: str = "") -> Inline:
+        name = self.qname(term)
+        if str(term) in self.own:
+            return Link(name, f"{prefix}#{_anchor(name)}")
+        return Code(name)
+
+
+def _first(graph: rdflib.Graph, subject: object, *predicates: object) -> str | None:
+    for predicate in predicates:
+        for value in graph.objects(subject, predicate):  # type: ignore[arg-type]
+            language = getattr(value, "language", None)
+            if language in (None, "en"):
+                return str(value)
+    return None
+
+
+def _join(items: Sequence[Inline]) -> list[Inline]:
+    out: list[Inline] = []
+    for index, item in enumerate(items):
+        if index:
+            out.append(", ")
+        out.append(item)
+    return out
+
+
+# --- the ontology --------------------------------------------------------------------------------
+
+
+def ontology_page(root: resources.RootLike = None) -> Page:
+    """The ontology reference: metadata, classes, properties and the reused vocabularies."""
+    from rdflib import DCTERMS, OWL, RDF, RDFS, URIRef
+    from rdflib.namespace import SKOS
+
+    files = resources.ontology_files(root)
+    graph = _load(files)
+    ontologies = sorted(graph.subjects(RDF.type, OWL.Ontology), key=str)
+    main = next((o for o in ontologies if (o, OWL.imports, None) in graph), None)
+    defined = set(graph.subjects(RDFS.isDefinedBy, main)) if main is not None else set()
+    own = {str(term) for term in defined}
+    names = _Names(graph, own)
+    page = Page("ontology", "Ontology reference")
+    if main is not None:
+        page.para(_first(graph, main, DCTERMS.description) or "")
+        page.table(
+            ["", ""],
+            [
+                ["title", _first(graph, main, DCTERMS.title) or ""],
+                ["IRI", Code(str(main))],
+                ["version", _first(graph, main, OWL.versionInfo) or ""],
+                ["license", Code(_first(graph, main, DCTERMS.license) or "")],
+                [
+                    "files",
+                    _join([Code(f"ontology/{path.name}") for path in files]),
+                ],
+            ],
+        )
+    kinds = [
+        ("Classes", "classes", {OWL.Class}),
+        ("Object properties", "object-properties", {OWL.ObjectProperty}),
+        ("Datatype properties", "datatype-properties", {OWL.DatatypeProperty}),
+        ("Annotation properties", "annotation-properties", {OWL.AnnotationProperty}),
+        ("Datatypes", "datatypes", {RDFS.Datatype}),
+    ]
+    characteristics = [
+        OWL.FunctionalProperty,
+        OWL.InverseFunctionalProperty,
+        OWL.TransitiveProperty,
+        OWL.SymmetricProperty,
+        OWL.AsymmetricProperty,
+        OWL.ReflexiveProperty,
+        OWL.IrreflexiveProperty,
+    ]
+    for title, anchor, types in kinds:
+        terms = sorted(
+            (
+                t
+                for t in defined
+                if isinstance(t, URIRef) and set(graph.objects(t, RDF.type)) & types
+            ),
+            key=lambda t: names.qname(t).lower(),
+        )
+        if not terms:
+            continue
+        page.heading(2, f"{title} ({len(terms)})", anchor)
+        page.para(*_join([names.link(term) for term in terms]))
+        for term in terms:
+            qname = names.qname(term)
+            page.heading(3, qname, _anchor(qname))
+            rows: list[list[Text]] = [
+                ["IRI", Code(str(term))],
+                ["label", _first(graph, term, RDFS.label) or ""],
+                ["definition", _first(graph, term, SKOS.definition) or ""],
+            ]
+            comment = _first(graph, term, RDFS.comment)
+            if comment:
+                rows.append(["comment", comment])
+            relations = [
+                ("subclass of", RDFS.subClassOf),
+                ("disjoint with", OWL.disjointWith),
+                ("subproperty of", RDFS.subPropertyOf),
+                ("inverse of", OWL.inverseOf),
+                ("domain", RDFS.domain),
+                ("range", RDFS.range),
+            ]
+            for label, predicate in relations:
+                values = sorted(graph.objects(term, predicate), key=names.qname)
+                if values:
+                    rows.append([label, _join([names.link(v) for v in values])])
+            if OWL.Class in types:
+                subclasses = sorted(graph.subjects(RDFS.subClassOf, term), key=names.qname)
+                if subclasses:
+                    rows.append(["subclasses", _join([names.link(v) for v in subclasses])])
+                used = sorted(graph.subjects(RDFS.domain, term), key=names.qname)
+                if used:
+                    rows.append(
+                        ["properties with this domain", _join([names.link(v) for v in used])]
+                    )
+            else:
+                marks = [names.qname(c) for c in characteristics if (term, RDF.type, c) in graph]
+                if marks:
+                    rows.append(["characteristics", _join([Code(m) for m in marks])])
+            page.table(["", ""], rows)
+    _reused_vocabularies(page, graph, names, own)
+    return page
+
+
+def _reused_vocabularies(page: Page, graph: rdflib.Graph, names: _Names, own: set[str]) -> None:
+    from rdflib import OWL, RDF, RDFS, URIRef
+
+    page.heading(2, "Reused vocabularies", "reused-vocabularies")
+    page.para(
+        "Terms of other vocabularies that the ontology builds on. ",
+        Code("ontology/imports.ttl"),
+        " restates the few axioms of theirs that the project relies on, so that nothing is "
+        "fetched; the table lists each vocabulary's terms that the ontology files mention.",
+    )
+    by_namespace: dict[str, set[URIRef]] = {}
+    prefixes = {str(ns): prefix for prefix, ns in graph.namespaces()}
+    for triple in graph:
+        for term in triple:
+            if not isinstance(term, URIRef) or str(term) in own:
+                continue
+            text = str(term)
+            namespace = max((ns for ns in prefixes if text.startswith(ns)), key=len, default=None)
+            if namespace is None or prefixes[namespace] in ("", "ack", "owl", "rdf", "rdfs", "xsd"):
+                continue
+            if text == namespace:
+                continue
+            by_namespace.setdefault(namespace, set()).add(term)
+    rows: list[list[Text]] = []
+    for namespace in sorted(by_namespace, key=lambda ns: prefixes[ns]):
+        terms = sorted(by_namespace[namespace], key=names.qname)
+        rows.append(
+            [
+                Code(prefixes[namespace]),
+                Code(namespace),
+                _join([Code(names.qname(t)) for t in terms]),
+            ]
+        )
+    page.table(["prefix", "namespace", "terms used"], rows)
+    page.heading(3, "Axioms restated from the reused vocabularies", "restated-axioms")
+    restated: list[list[Text]] = []
+    for term in sorted(
+        {
+            s
+            for s in graph.subjects(RDFS.isDefinedBy, None)
+            if str(s) not in own and isinstance(s, URIRef)
+        },
+        key=names.qname,
+    ):
+        axioms: list[Inline] = []
+        for predicate in (
+            RDF.type,
+            RDFS.subClassOf,
+            RDFS.subPropertyOf,
+            OWL.inverseOf,
+            RDFS.domain,
+            RDFS.range,
+            OWL.hasKey,
+            OWL.disjointWith,
+        ):
+            for value in sorted(graph.objects(term, predicate), key=names.qname):
+                axioms.append(Code(f"{names.qname(predicate)} {names.qname(value)}"))
+        restated.append(
+            [Code(names.qname(term)), _first(graph, term, RDFS.label) or "", _join(axioms)]
+        )
+    page.table(["term", "label", "axioms"], restated)
+
+
+# --- the shapes ----------------------------------------------------------------------------------
+
+_SHAPE_SKIP = {"path", "name", "message", "description", "sparql", "property"}
+
+
+_NODE_SKIP = {"targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "severity"}
+_SH = "http://www.w3.org/ns/shacl#"
+
+
+def _constraints(graph: rdflib.Graph, names: _Names, node: object, skip: set[str]) -> list[Inline]:
+    """The SHACL constraints on a shape, as ``sh:minCount 1`` codes (lists written out)."""
+    return [
+        Code(f"{names.qname(p)} {names.qname(o)}")
+        for p, o in sorted(
+            graph.predicate_objects(node),  # type: ignore[arg-type]
+            key=lambda po: names.qname(po[0]),
+        )
+        if str(p).startswith(_SH) and str(p)[len(_SH) :] not in skip
+    ]
+
+
+def shapes_page(root: resources.RootLike = None) -> Page:
+    """The data dictionary: one section per SHACL node shape."""
+    from rdflib import RDF, RDFS, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    files = resources.shapes_files(root)
+    graph = _load(files)
+    names = _Names(graph, set())
+    page = Page("shapes", "Data dictionary (SHACL shapes)")
+    page.para(
+        "What well-formed data looks like: each shape, the resources it applies to, and the "
+        "constraints on their properties, with the message a violation reports. Files: ",
+        *_join([Code(f"ontology/{path.name}") for path in files]),
+        ".",
+    )
+    shapes = sorted(graph.subjects(RDF.type, sh.NodeShape), key=names.qname)
+    page.para(*_join([Link(names.qname(s), f"#{_anchor(names.qname(s))}") for s in shapes]))
+    targets = [sh.targetClass, sh.targetNode, sh.targetSubjectsOf, sh.targetObjectsOf]
+    for shape in shapes:
+        qname = names.qname(shape)
+        page.heading(2, _first(graph, shape, RDFS.label, sh.name) or qname, _anchor(qname))
+        intro: list[Inline] = [Code(qname)]
+        comment = _first(graph, shape, RDFS.comment, sh.description)
+        if comment:
+            intro.append(f": {comment}")
+        page.para(*intro)
+        target_rows: list[list[Text]] = []
+        for predicate in targets:
+            values = sorted(graph.objects(shape, predicate), key=names.qname)
+            if values:
+                target_rows.append(
+                    [Code(names.qname(predicate)), _join([Code(names.qname(v)) for v in values])]
+                )
+        severity = graph.value(shape, sh.severity)
+        if severity is not None:
+            target_rows.append([Code("sh:severity"), Code(names.qname(severity))])
+        if target_rows:
+            page.table(["applies to", ""], target_rows)
+        rows: list[list[Text]] = []
+        own = _constraints(graph, names, shape, _SHAPE_SKIP | _NODE_SKIP)
+        message = _first(graph, shape, sh.message)
+        if own or message:
+            rows.append(["(the resource itself)", "", _join(own), message or ""])
+        for prop in sorted(
+            graph.objects(shape, sh.property), key=lambda p: names.qname(graph.value(p, sh.path))
+        ):
+            constraints = _constraints(graph, names, prop, _SHAPE_SKIP)
+            rows.append(
+                [
+                    Code(names.qname(graph.value(prop, sh.path))),
+                    _first(graph, prop, sh.name) or "",
+                    _join(constraints),
+                    _first(graph, prop, sh.message) or "",
+                ]
+            )
+        for constraint in graph.objects(shape, sh.sparql):
+            rows.append(
+                [
+                    "(SPARQL)",
+                    "",
+                    Code("sh:select"),
+                    _first(graph, constraint, sh.message) or "",
+                ]
+            )
+        if rows:
+            page.table(["property", "name", "constraints", "message"], rows)
+    return page
+
+
+# --- the saved queries ---------------------------------------------------------------------------
+
+Runner: TypeAlias = Callable[[Sequence[str]], int]
+
+
+def example_command(query: SavedQuery) -> list[str]:
+    """The example's arguments after ``ackg``: the query with each parameter's example value
+    (or default), as the header gives them."""
+    args = ["query", query.name]
+    for parameter in query.parameters:
+        value = parameter.example if parameter.example is not None else parameter.default
+        if value is not None:
+            args += ["--param", f"{parameter.name}={value}"]
+    return args
+
+
+def _capture(run: Runner, args: Sequence[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def queries_page(run: Runner | None = None, root: resources.RootLike = None) -> Page:
+    """The saved-query catalogue; with ``run`` (e.g. :func:`asean_customs_kg.cli.main.run`), each
+    query's example command is run and its real output shown."""
+    from ..query.queries import list_queries
+
+    queries = list_queries(root)
+    page = Page("queries", "Saved queries")
+    page.para(
+        f"{len(queries)} saved queries, one per file in ",
+        Code("queries/"),
+        ". Run one with ",
+        Code("ackg query NAME --param KEY=VALUE"),
+        "; the outputs below were produced by running each example when these pages were made.",
+    )
+    page.table(
+        ["query", "summary"],
+        ([Link(q.name, f"#{_anchor(q.name)}"), q.summary] for q in queries),
+    )
+    for query in queries:
+        page.heading(2, query.name, _anchor(query.name))
+        if query.summary:
+            page.para(query.summary)
+        if query.description:
+            page.para(query.description)
+        rows: list[list[Text]] = [
+            ["file", Code(f"queries/{query.path.name}")],
+            ["form", query.form],
+        ]
+        if query.tags:
+            rows.append(["tags", _join([Code(tag) for tag in query.tags])])
+        for parameter in query.parameters:
+            notes = [parameter.expected]
+            if parameter.default is not None:
+                notes.append(f"default {parameter.default}")
+            elif not parameter.required:
+                notes.append("optional")
+            if parameter.example is not None and parameter.example != parameter.default:
+                notes.append(f"e.g. {parameter.example}")
+            rows.append(["parameter", [Code(parameter.name), f": {'; '.join(notes)}"]])
+        page.table(["", ""], rows)
+        page.para("Example:")
+        page.code("ackg " + shlex.join(example_command(query)))
+        if run is not None:
+            code, out, err = _capture(run, example_command(query))
+            page.para("Output:" if code == 0 else f"Output (exit code {code}):")
+            page.code(out + err if out or err else "(no output)")
+        page.para("The query:")
+        page.code(query.text)
+    return page
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def _commands(group: click.Group, context: click.Context) -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
+        if command is None or command.hidden:
+            continue
+        found.append((f"{context.command_path} {name}", command))
+        if isinstance(command, click.Group):
+            found += _commands(command, click.Context(command, info_name=name, parent=context))
+    return found
+
+
+def cli_page(group: click.Group, prog: str = "ackg") -> Page:
+    """Every command of ``group`` (the ``ackg`` CLI): usage, help and options."""
+    page = Page("cli", "Command line")
+    root = click.Context(group, info_name=prog)
+    commands = _commands(group, root)
+    page.para(
+        f"{len(commands)} commands. Exit codes: 0 success (the data conforms), 1 the data is "
+        "invalid, 2 a usage or environment error. ",
+        Code(f"{prog} COMMAND --help"),
+        " prints the same text.",
+    )
+    page.code(group.get_help(root))
+    for path, command in commands:
+        name = path.split(" ", 1)[1]
+        page.heading(2, path, _anchor(f"command-{name}"))
+        context = click.Context(command, info_name=path)
+        page.code(command.get_help(context))
+    return page
+
+
+# --- building the pages --------------------------------------------------------------------------
+
+
+_CONTENTS = {
+    "ontology": "every class and property, and the reused vocabularies",
+    "queries": "every saved query: summary, parameters, an example and its output",
+    "shapes": "every SHACL shape: what it applies to, its constraints and messages",
+    "cli": "every ackg command: usage, options and help",
+}
+
+
+def index_page(pages: Sequence[Page]) -> Page:
+    page = Page("index", "Reference")
+    page.para(
+        "Reference documentation of the ASEAN Customs Knowledge Graph, version ",
+        __version__,
+        ", generated from the repository's files by ",
+        Code("ackg docs"),
+        ". Each page is also available as Markdown.",
+    )
+    page.table(
+        ["page", "what it holds", "Markdown"],
+        (
+            [Link(p.title, f"{p.name}.html"), _CONTENTS.get(p.name, ""), Code(f"{p.name}.md")]
+            for p in pages
+        ),
+    )
+    return page
+
+
+def build(
+    group: click.Group | None = None, run: Runner | None = None, root: resources.RootLike = None
+) -> list[Page]:
+    """All pages: ontology, queries, shapes, and the command line when ``group`` is given;
+    of the project at ``root`` (see :mod:`asean_customs_kg.resources`)."""
+    found = resources.resolve_root(root)
+    pages = [ontology_page(found), queries_page(run, found), shapes_page(found)]
+    if group is not None:
+        pages.append(cli_page(group))
+    return [index_page(pages), *pages]
+
+
+def write(pages: Sequence[Page], directory: str | Path) -> list[Path]:
+    """Writes each page as ``NAME.html`` and ``NAME.md`` into ``directory``; returns the paths."""
+    target = Path(directory)
+    written: list[Path] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for page in pages:
+            for suffix, text in ((".html", render_html(page)), (".md", render_markdown(page))):
+                path = target / f"{page.name}{suffix}"
+                path.write_text(text, encoding="utf-8")
+                written.append(path)
+    except OSError as error:
+        where = error.filename or target
+        raise EnvError(
+            f"{where}: cannot write the documentation: {error.strerror or error}"
+        ) from error
+    return written

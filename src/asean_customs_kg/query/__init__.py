@@ -1,0 +1,1 @@
+"""Saved queries: the catalogue and its headers, binding parameters, running, and output formats."""

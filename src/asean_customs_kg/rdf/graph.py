@@ -1,0 +1,174 @@
+"""Loading the project's Turtle files into rdflib or pyoxigraph.
+
+Each file is parsed on its own, so a syntax error names the file, line and column where it
+happened (a :class:`~asean_customs_kg.errors.DataError`). A file that cannot be read at all is an
+:class:`~asean_customs_kg.errors.EnvError`. All triples go to the default graph.
+
+rdflib is imported only inside :func:`load_rdflib` (and :func:`check_syntax` with
+``engine="rdflib"``), so that the query path, which uses pyoxigraph, never pays for it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph
+
+from ..errors import DataError, EnvError
+
+# ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
+# this block; the names below are plain at run time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
+    import rdflib
+
+    Engine: TypeAlias = Literal["oxigraph", "rdflib"]
+else:
+    Engine = str
+
+__all__ = ["Engine", "check_syntax", "load_oxigraph", "load_rdflib"]
+
+StrPath: TypeAlias = str | os.PathLike[str]
+
+# pyoxigraph's messages start with the position, which DataError already shows.
+_OXIGRAPH_POSITION = r"^Parser error (?:at|between) [^:]*:\s*"
+# pyoxigraph's message when a term overflows its parser's buffer.
+_BUFFER_LIMIT = r"buffer maximal size of (\d+)"
+
+
+def _unreadable(path: Path, error: OSError) -> EnvError:
+    reason = error.strerror or str(error)
+    return EnvError(f"{path}: cannot read the file: {reason}")
+
+
+def _too_large(path: Path, error: MemoryError) -> DataError | EnvError:
+    """pyoxigraph's parser holds one term at a time in a buffer of bounded size (16 MiB in
+    0.5): a longer literal or IRI ends the parse with a MemoryError naming that size. Any
+    other MemoryError is the machine's."""
+    limit = re.search(_BUFFER_LIMIT, str(error))
+    if limit is None:
+        return EnvError(f"{path}: not enough memory to read the file")
+    return DataError(
+        f"a literal or IRI is longer than {int(limit[1]):,} bytes, the most the Turtle "
+        "parser reads as one term; shorten it or move the text to a file of its own",
+        path,
+    )
+
+
+def _from_oxigraph(path: Path, error: SyntaxError) -> DataError:
+    message = re.sub(_OXIGRAPH_POSITION, "", error.msg or str(error))
+    if message.startswith("No scheme found in an absolute IRI"):
+        # An IRI such as <thing>: relative, and the file declares no @base to resolve it.
+        message = (
+            "a relative IRI needs a base: write the IRI in full, or declare @base "
+            "(or BASE) before it in the file"
+        )
+    return DataError(f"Turtle syntax error: {message}", path, error.lineno, error.offset)
+
+
+def _from_rdflib(path: Path, error: Exception) -> DataError:
+    """Converts an rdflib parser error; its ``BadSyntax`` knows the offset in the document."""
+    text = getattr(error, "_str", None)
+    index = getattr(error, "_i", None)
+    reason = getattr(error, "_why", None) or str(error)
+    line: int | None = None
+    column: int | None = None
+    if isinstance(text, bytes) and isinstance(index, int):
+        document = text.decode("utf-8", errors="replace")
+        line = document.count("\n", 0, index) + 1
+        column = index - document.rfind("\n", 0, index)
+    elif isinstance(getattr(error, "lines", None), int):
+        line = error.lines + 1  # type: ignore[attr-defined]
+    return DataError(f"Turtle syntax error: {reason}", path, line, column)
+
+
+def _parse_rdflib(graph: rdflib.Graph, path: Path) -> None:
+    from rdflib.exceptions import ParserError
+
+    try:
+        graph.parse(source=path, format="turtle")
+    except OSError as error:
+        raise _unreadable(path, error) from error
+    except (SyntaxError, ParserError, ValueError) as error:
+        raise _from_rdflib(path, error) from error
+
+
+def _parse_oxigraph(path: Path) -> None:
+    try:
+        for _ in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as error:
+        raise _from_oxigraph(path, error) from error
+    except OSError as error:
+        raise _unreadable(path, error) from error
+    except MemoryError as error:
+        raise _too_large(path, error) from error
+
+
+def load_rdflib(paths: Iterable[StrPath]) -> rdflib.Graph:
+    """Parses the Turtle files, in order, into one new :class:`rdflib.Graph`.
+
+    Raises :class:`DataError` (with path, line and column) at the first syntax error and
+    :class:`EnvError` when a file cannot be read.
+    """
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in paths:
+        _parse_rdflib(graph, Path(path))
+    return graph
+
+
+def load_oxigraph(paths: Iterable[StrPath]) -> pyoxigraph.Store:
+    """Loads the Turtle files, in order, into the default graph of a new in-memory store.
+
+    Blank nodes of different files stay distinct. Raises :class:`DataError` (with path, line and
+    column) at the first syntax error and :class:`EnvError` when a file cannot be read.
+    """
+    store = pyoxigraph.Store()
+    for raw in paths:
+        path = Path(raw)
+        try:
+            store.load(
+                path=path,
+                format=pyoxigraph.RdfFormat.TURTLE,
+                to_graph=pyoxigraph.DefaultGraph(),
+            )
+        except SyntaxError as error:
+            raise _from_oxigraph(path, error) from error
+        except OSError as error:
+            raise _unreadable(path, error) from error
+        except MemoryError as error:
+            raise _too_large(path, error) from error
+    return store
+
+
+def check_syntax(paths: Iterable[StrPath], engine: Engine = "oxigraph") -> list[DataError]:
+    """Parses every file and returns one :class:`DataError` per broken file, in order.
+
+    Unlike the loaders it does not stop at the first broken file. ``engine`` picks the parser:
+    ``"oxigraph"`` (fast, the default) or ``"rdflib"`` (the one validation uses). A file that
+    cannot be read still raises :class:`EnvError`.
+    """
+    if engine == "rdflib":
+        import rdflib
+
+        def parse(path: Path) -> None:
+            _parse_rdflib(rdflib.Graph(), path)
+
+    elif engine == "oxigraph":
+        parse = _parse_oxigraph
+    else:
+        raise ValueError(f"unknown engine {engine!r}; expected 'oxigraph' or 'rdflib'")
+    errors: list[DataError] = []
+    for path in paths:
+        try:
+            parse(Path(path))
+        except DataError as error:
+            errors.append(error)
+    return errors

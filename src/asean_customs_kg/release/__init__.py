@@ -1,0 +1,1 @@
+"""The release of the graph and what changes between two: export, diff, loading into stores."""
