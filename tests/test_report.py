@@ -124,3 +124,43 @@ def test_github_annotations_are_escaped() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         format_report(_report(), "xml")  # type: ignore[arg-type]
+
+
+# A value from a contributor's file: an escape sequence that sets the terminal's title, a
+# carriage return that rewrites the line, a bidirectional override that reorders it.
+HOSTILE = Problem(
+    "logic",
+    "error",
+    "XSD lexical form",
+    'ex:e has dct:date "2003\x1b]0;pwned\x07\r\u202eZ", which is not a valid xsd:date',
+    path=A,
+    line=4,
+    column=2,
+    predicate="dct:date",
+    value='"2003\x1b]0;pwned\x07\r\u202eZ"',
+    details=("first\x1b[2J\nsecond\u2066",),
+)
+SHOWN = '"2003\\x1b]0;pwned\\x07\\x0d\\u202eZ"'
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_what_the_data_holds_reaches_no_terminal_as_a_control(fmt: str) -> None:
+    written = format_report(_report(HOSTILE), fmt)  # type: ignore[arg-type]
+    assert not {"\x1b", "\x07", "\r", "\u202e", "\u2066"} & set(written)
+    assert f"has dct:date {SHOWN}, which is not a valid xsd:date" in written
+    assert f"value {SHOWN})" in written
+    if fmt == "text":
+        assert "detail: first\\x1b[2J\n" in written and "detail: second\\u2066\n" in written
+
+
+def test_an_error_message_shows_the_controls_a_command_line_holds() -> None:
+    from click.testing import CliRunner
+
+    from asean_customs_kg.cli.main import main
+
+    result = CliRunner().invoke(main, ["validate", "missing\x1b]0;x\x07\u202e.ttl"], color=True)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "ackg: error: missing\\x1b]0;x\\x07\\u202e.ttl: no such file; "
+        "give a Turtle file or a directory\n"
+    )

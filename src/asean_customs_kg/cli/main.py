@@ -69,7 +69,9 @@ Exit codes:
 
 
 def _fail(message: str, code: int) -> int:
-    click.echo(f"{PROG}: error: {' '.join(message.split())}", err=True)
+    from ..query.formats import visible  # a path or name from the command line may hold controls
+
+    click.echo(f"{PROG}: error: {visible(' '.join(message.split()))}", err=True)
     return code
 
 

@@ -29,10 +29,12 @@ __all__ = [
     "GRAPH_FORMATS",
     "RESULTS_FORMATS",
     "TABLE_FORMATS",
+    "UNSHOWN",
     "format_records",
     "format_result",
     "serialize_results",
     "term_display",
+    "visible",
 ]
 
 #: Formats for SELECT and ASK results.
@@ -85,26 +87,42 @@ def _json_term(term: Term) -> dict[str, str]:
     return value
 
 
-#: Control characters other than line breaks: in the formats for people they are shown as
-#: ``\\xNN``, so that a value (from a server, say) cannot send the terminal an escape sequence
-#: (``ESC ]0;title BEL``, the C1 ``CSI``) or rewrite the line (backspace).
-_CONTROL = r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+#: Characters a terminal or a page would act on, or hide, rather than show, other than the line
+#: feed: the C0 and C1 controls (so that a value, from a server or a contributor's file, cannot
+#: send the terminal an escape sequence such as ``ESC ]0;title BEL``, or rewrite the line with a
+#: carriage return or a backspace), the Unicode bidirectional controls (which reorder what
+#: follows them, so that the text read is not the text written), and the invisible format
+#: characters (zero-width spaces and joiners, the soft hyphen, line and paragraph separators,
+#: the byte order mark, tag characters).
+UNSHOWN = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 
 
-def _visible(text: str) -> str:
-    if text.isprintable():  # holds none of _CONTROL's characters, which are all unprintable
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with the characters of :data:`UNSHOWN` written as ``\\xNN``, ``\\uNNNN`` or
+    ``\\UNNNNNNNN``, for output a person reads on a terminal (tables, validation reports)."""
+    if text.isprintable():  # holds none of them (all unprintable), line feeds neither
         return text
-    return re.sub(_CONTROL, lambda match: f"\\x{ord(match.group()):02x}", text)
+    return UNSHOWN.sub(_shown, text)
 
 
 def _md_cell(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("|", "\\|")
-    return _visible(escaped.replace("\r", " ").replace("\n", " "))
+    return visible(escaped.replace("\r", " ").replace("\n", " "))
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [len(name) for name in header]
-    flat = [[_visible(cell.replace("\n", " ").replace("\r", " ")) for cell in row] for row in rows]
+    flat = [[visible(cell.replace("\n", " ").replace("\r", " ")) for cell in row] for row in rows]
     for row in flat:
         widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
     lines = [

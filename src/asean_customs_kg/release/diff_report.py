@@ -22,6 +22,7 @@ from typing import Literal, TypeAlias
 
 import pyoxigraph
 
+from ..query.formats import UNSHOWN
 from ..validation.validate import Shortener
 from .diff import MERGED, GraphDiff, Side, labels_and_sources
 from .diff_queries import QueryDiff
@@ -38,12 +39,6 @@ _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?')
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]|~]")
 _BACKTICKS = re.compile(r"`+")
 _GRAPH_NAMES = {"ontology": "ontology", "shapes": "shapes", "data": "data"}
-#: Control characters (but the line feed), the invisible formatting ones (bidirectional
-#: overrides, zero-width characters, tags) and the Unicode line and paragraph separators.
-_UNSHOWN = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
 
 
 @dataclass
@@ -406,4 +401,4 @@ def format_diff(
     # What the data holds reaches no terminal or page as a control: a label's escape sequence,
     # carriage return or bidirectional override is shown as its JSON escape (in JSON, the same
     # string), wherever it is.
-    return _UNSHOWN.sub(lambda match: json.dumps(match.group())[1:-1], written)
+    return UNSHOWN.sub(lambda match: json.dumps(match.group())[1:-1], written)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeAlias
 from xml.etree import ElementTree
 
+from ..query.formats import visible
 from .problems import STAGES, Problem
 
 if TYPE_CHECKING:
@@ -107,14 +108,14 @@ def _text(report: Report, strict: bool) -> str:
             current = problem.path
             if lines:
                 lines.append("")
-            lines.append(_display(problem.path) or "(no file)")
+            lines.append(visible(_display(problem.path)) or "(no file)")
         where = f"{problem.line or 0}:{problem.column or 0}"
         lines.append(
             f"  {where:>7}  {problem.severity:<7}  [{problem.stage}: {problem.rule}]  "
-            f"{problem.message}{_details(problem)}"
+            + visible(f"{problem.message}{_details(problem)}")
         )
         lines.extend(
-            f"           detail: {line}" for d in problem.details for line in d.split("\n")
+            f"           detail: {visible(line)}" for d in problem.details for line in d.split("\n")
         )
     if lines:
         lines.append("")
@@ -234,7 +235,8 @@ def _github(report: Report, strict: bool) -> str:
             if problem.column is not None:
                 properties.append(f"col={problem.column}")
         properties.append(f"title={_escape_property(f'{problem.stage}: {problem.rule}')}")
-        message = _escape_data(problem.message + _details(problem))
+        # A CI log shows colours and the like from escape sequences: none from the data.
+        message = _escape_data(visible(problem.message + _details(problem)))
         lines.append(f"::{command} {','.join(properties)}::{message}")
     lines.append(summary(report, strict))
     return "\n".join(lines) + "\n"
