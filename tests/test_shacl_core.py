@@ -4,24 +4,24 @@ pySHACL on the whole shapes graph is the reference. The compiled path is what ``
 runs: the ``sh:sparql`` constraints and the compiled core constraints on pyoxigraph, and pySHACL
 on the residual shapes (if any are left). Both must give the same set of findings on every shapes
 fixture, every invalid fixture, the project's data, a synthetic graph, and graphs broken on purpose
-in the ways where SHACL engines tend to differ.
+in the ways where SHACL engines tend to differ (each with only the source documents it cites, so
+that pySHACL's run is short). pySHACL's answers on the project's files come from the run's
+``shacl_oracle`` (see ``conftest.py``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.rdf.graph import load_rdflib
 from asean_customs_kg.validation.problems import Finding
 from helpers import FIXTURES, REPO
+from oracles import ShaclOracle
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from asean_customs_kg.validation.shacl.core import CompiledShapes
 
 SH = "http://www.w3.org/ns/shacl#"
+#: The source documents and passages the graphs below cite (``ovw:p1``).
+SOURCES = REPO / "data" / "sources.ttl"
 PREFIXES = """
 @prefix ack: <https://w3id.org/asean-customs-kg/ontology#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -43,51 +45,66 @@ PREFIXES = """
 """
 
 
-@cache
-def _project_shapes() -> Graph:
-    return load_rdflib(resources.shapes_files())
-
-
-def _compare(
-    paths: list[Path], shapes: Graph | None = None
-) -> tuple[set[Finding], set[Finding], CompiledShapes]:
-    """(compiled path, pySHACL on all the shapes, the compilation) on ontology plus ``paths``."""
+def _ours(triples: dict[Path, list[Any]], shapes: Graph) -> tuple[set[Finding], CompiledShapes]:
+    """The compiled path's findings on ``triples``, and the compilation."""
     from asean_customs_kg.validation.shacl.core import compile_shapes
     from asean_customs_kg.validation.shacl.reference import shacl_findings
     from asean_customs_kg.validation.shacl.run import core_findings, rewritten_predicates
     from asean_customs_kg.validation.shacl.sparql import sparql_findings, split_shapes
-    from asean_customs_kg.validation.validate import _parse_all, _store, _to_rdflib
+    from asean_customs_kg.validation.validate import _store, _to_rdflib
 
-    shapes = _project_shapes() if shapes is None else shapes
-    triples, problems = _parse_all([*resources.ontology_files(), *paths])
-    assert problems == []
-    union, store = _to_rdflib(triples), _store(triples)
+    store = _store(triples)
     core, constraints = split_shapes(shapes)
     compiled = compile_shapes(core, rewritten_predicates(triples.values()))
     ours = set(sparql_findings(store, shapes, constraints)) | set(core_findings(store, compiled))
     if compiled.has_residual_shapes:
-        ours |= set(shacl_findings(union, compiled.residual))
-    return ours, set(shacl_findings(union, shapes)), compiled
+        ours |= set(shacl_findings(_to_rdflib(triples), compiled.residual))
+    return ours, compiled
+
+
+def _compare(
+    oracle: ShaclOracle, paths: list[Path]
+) -> tuple[set[Finding], set[Finding], CompiledShapes]:
+    """(compiled path, pySHACL on all the shapes, the compilation) on ontology plus ``paths``,
+    with the project's shapes."""
+    case = oracle(paths)
+    ours, compiled = _ours(case.triples, oracle.shapes)
+    return ours, set(case.reference), compiled
+
+
+def _compare_with(
+    shapes: Graph, paths: list[Path]
+) -> tuple[set[Finding], set[Finding], CompiledShapes]:
+    """As :func:`_compare`, with other shapes than the project's."""
+    from asean_customs_kg.validation.shacl.reference import shacl_findings
+    from asean_customs_kg.validation.validate import _parse_all, _to_rdflib
+
+    triples, problems = _parse_all([*resources.ontology_files(), *paths])
+    assert problems == []
+    ours, compiled = _ours(triples, shapes)
+    return ours, set(shacl_findings(_to_rdflib(triples), shapes)), compiled
 
 
 def _core_rules(findings: set[Finding]) -> set[str]:
     return {f.rule for f in findings if not f.rule.endswith("(sh:sparql)")}
 
 
-def test_same_findings_on_every_shapes_fixture() -> None:
+def test_same_findings_on_every_shapes_fixture(shacl_oracle: ShaclOracle) -> None:
     fixtures = sorted((FIXTURES / "shapes").glob("*.ttl"))
-    ours, reference, compiled = _compare(fixtures)
+    ours, reference, compiled = _compare(shacl_oracle, fixtures)
     assert not compiled.has_residual_shapes
     assert len(_core_rules(reference)) > 20  # the fixtures break many core constraints
     assert ours == reference
 
 
-def test_same_findings_on_the_invalid_fixtures_and_the_project_data() -> None:
+def test_same_findings_on_the_invalid_fixtures_and_the_project_data(
+    shacl_oracle: ShaclOracle,
+) -> None:
     invalid = sorted(p for p in (FIXTURES / "invalid").glob("*.ttl") if "syntax-" not in p.name)
-    ours, reference, _ = _compare([*invalid, *resources.data_files()])
+    ours, reference, _ = _compare(shacl_oracle, [*invalid, *resources.data_files()])
     assert _core_rules(reference)
     assert ours == reference
-    ours, reference, _ = _compare(resources.data_files())
+    ours, reference, _ = _compare(shacl_oracle, resources.data_files())
     assert ours == reference == set()
 
 
@@ -120,13 +137,15 @@ ex:partnership a ack:Partnership ; skos:prefLabel "A partnership"@en ; dct:sourc
 )
 
 
-def test_same_findings_on_graphs_broken_on_purpose(tmp_path: Path) -> None:
+def test_same_findings_on_graphs_broken_on_purpose(
+    shacl_oracle: ShaclOracle, tmp_path: Path
+) -> None:
     """A wrong datatype, ill-typed literals, too many values, a value of a sub-class, blank nodes
     under sh:pattern and sh:minLength, values sh:minInclusive cannot compare, languages not in
     the list, an sh:or no member of which holds, on the focus node and on values."""
     path = tmp_path / "broken.ttl"
     path.write_text(_BROKEN, encoding="utf-8")
-    ours, reference, _ = _compare([path, *resources.data_files()])
+    ours, reference, _ = _compare(shacl_oracle, [path, SOURCES])
     rules = {(f.focus or "").rsplit("/", 1)[-1] + " " + f.rule.rsplit("#", 1)[-1] for f in ours}
     for expected in (
         "doc SourceDocumentShape (sh:nodeKind)",
@@ -154,24 +173,20 @@ def test_same_findings_on_graphs_broken_on_purpose(tmp_path: Path) -> None:
     assert ours == reference
 
 
-def test_same_findings_on_a_synthetic_graph(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("ackg_bench_gen", REPO / "benchmarks/generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate
-    spec.loader.exec_module(generate)
-    generate.generate(tmp_path / "bench", 1000, seed=5)
-    data = sorted((tmp_path / "bench" / "data").glob("*.ttl"))
-    ours, reference, _ = _compare(data)
+def test_same_findings_on_a_synthetic_graph(
+    shacl_oracle: ShaclOracle, synthetic_data: list[Path], tmp_path: Path
+) -> None:
+    data = synthetic_data
+    ours, reference, _ = _compare(shacl_oracle, data)
     assert ours == reference == set()
     broken = tmp_path / "broken.ttl"
     broken.write_text(_BROKEN, encoding="utf-8")
-    ours, reference, _ = _compare([*data, broken])
+    ours, reference, _ = _compare(shacl_oracle, [*data, broken])
     assert _core_rules(reference)
     assert ours == reference
 
 
-def test_every_constraint_of_the_project_shapes_is_compiled() -> None:
+def test_every_constraint_of_the_project_shapes_is_compiled(shacl_oracle: ShaclOracle) -> None:
     """Nothing is left for pySHACL: a shape feature the compiler does not know fails here."""
     from rdflib import URIRef
 
@@ -179,7 +194,7 @@ def test_every_constraint_of_the_project_shapes_is_compiled() -> None:
     from asean_customs_kg.validation.shacl.reference import _shape_name
     from asean_customs_kg.validation.shacl.sparql import split_shapes
 
-    shapes = _project_shapes()
+    shapes = shacl_oracle.shapes
     core, _ = split_shapes(shapes)
     compiled = compile_shapes(core)
     assert not compiled.has_residual_shapes
@@ -252,7 +267,7 @@ def test_unsupported_constraints_go_to_pyshacl_and_are_still_reported() -> None:
 
     shapes = Graph().parse(data=_OTHER_SHAPES, format="turtle")
     places = REPO / "data" / "places.ttl"
-    ours, reference, compiled = _compare([places, REPO / "data" / "events.ttl"], shapes)
+    ours, reference, compiled = _compare_with(shapes, [places, REPO / "data" / "events.ttl"])
     assert compiled.has_residual_shapes
     left = {
         str(p).removeprefix(SH) for p in compiled.residual.predicates() if str(p).startswith(SH)
@@ -278,7 +293,7 @@ def test_unsupported_constraints_go_to_pyshacl_and_are_still_reported() -> None:
     [("3", False), ('"abc"^^xsd:integer', True), ('"1.0"^^xsd:integer', True), ('"3"', True)],
 )
 def test_an_ill_typed_or_mistyped_number_fails_sh_datatype(
-    tmp_path: Path, literal: str, ill_typed: bool
+    shacl_oracle: ShaclOracle, tmp_path: Path, literal: str, ill_typed: bool
 ) -> None:
     path = tmp_path / "meeting.ttl"
     path.write_text(
@@ -286,7 +301,7 @@ def test_an_ill_typed_or_mistyped_number_fails_sh_datatype(
         f"ack:sequenceNumber {literal} .\n",
         encoding="utf-8",
     )
-    ours, reference, _ = _compare([path, *resources.data_files()])
+    ours, reference, _ = _compare(shacl_oracle, [path, SOURCES])
     assert ours == reference
     assert any(f.rule.endswith("MeetingShape (sh:datatype)") for f in ours) is ill_typed
 
@@ -359,7 +374,7 @@ def test_same_findings_where_the_store_or_the_regex_engine_differ(
     path = tmp_path / "data.ttl"
     path.write_text(_EX_PREFIXES + data, encoding="utf-8")
     graph = Graph().parse(data=_EX_PREFIXES + shapes, format="turtle")
-    ours, reference, compiled = _compare([path], graph)
+    ours, reference, compiled = _compare_with(graph, [path])
     assert len(compiled.constraints) == compiled_count
     assert compiled.has_residual_shapes is (compiled_count == 0)
     assert ours == reference  # a finding, or (where the old path found a false one) none

@@ -25,6 +25,7 @@ from asean_customs_kg.validation.logic.reasoning import key_findings, logic_find
 from asean_customs_kg.validation.problems import Finding, Problem, Stage
 from asean_customs_kg.validation.validate import Report, validate
 from helpers import FIXTURES
+from oracles import ShaclOracle
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -275,31 +276,31 @@ def test_problems_are_sorted_by_file_and_line() -> None:
 # --- the speed-ups change nothing ---
 
 
-def _split_and_whole(paths: list[Path]) -> tuple[set[Finding], set[Finding], int]:
+def _split_and_whole(
+    oracle: ShaclOracle, paths: list[Path]
+) -> tuple[set[Finding], set[Finding], int]:
     """SHACL findings on ``paths`` (with the ontology): the SPARQL constraints on pyoxigraph
-    plus pySHACL on the rest, and pySHACL on all the shapes; and how many constraints moved."""
+    plus pySHACL on the rest, and pySHACL on all the shapes (the run's oracle); and how many
+    constraints moved."""
     from asean_customs_kg.validation.shacl.reference import shacl_findings
     from asean_customs_kg.validation.shacl.sparql import sparql_findings, split_shapes
-    from asean_customs_kg.validation.validate import _parse_all, _store, _to_rdflib
+    from asean_customs_kg.validation.validate import _store, _to_rdflib
 
-    files = [*resources.ontology_files(), *paths]
-    triples, problems = _parse_all(files)
-    assert problems == []
-    union = _to_rdflib(triples)
-    shapes = load_rdflib(resources.shapes_files())
+    case = oracle(paths)
+    shapes = oracle.shapes
     core, constraints = split_shapes(shapes)
-    split = set(sparql_findings(_store(triples), shapes, constraints))
-    split |= set(shacl_findings(union, core))
-    return split, set(shacl_findings(union, shapes)), len(constraints)
+    split = set(sparql_findings(_store(case.triples), shapes, constraints))
+    split |= set(shacl_findings(_to_rdflib(case.triples), core))
+    return split, set(case.reference), len(constraints)
 
 
-def test_sparql_constraints_once_give_pyshacl_s_own_results() -> None:
+def test_sparql_constraints_once_give_pyshacl_s_own_results(shacl_oracle: ShaclOracle) -> None:
     """Every shapes fixture at once: the constraints run once over the graph on pyoxigraph find
     what pySHACL finds running them node by node (same focus, message, severity, rule)."""
     from rdflib import URIRef
 
     fixtures = sorted((FIXTURES / "shapes").glob("*.ttl"))
-    split, whole, moved = _split_and_whole(fixtures)
+    split, whole, moved = _split_and_whole(shacl_oracle, fixtures)
     shapes = load_rdflib(resources.shapes_files())
     sparql = URIRef("http://www.w3.org/ns/shacl#sparql")
     assert moved == len(set(shapes.objects(None, sparql))) > 0
@@ -308,11 +309,13 @@ def test_sparql_constraints_once_give_pyshacl_s_own_results() -> None:
     assert split == whole
 
 
-def test_sparql_constraints_once_on_the_invalid_fixtures_and_the_project() -> None:
+def test_sparql_constraints_once_on_the_invalid_fixtures_and_the_project(
+    shacl_oracle: ShaclOracle,
+) -> None:
     invalid = [
         path for path in sorted(INVALID.glob("*.ttl")) if not path.name.startswith("syntax-")
     ]
-    split, whole, _ = _split_and_whole([*invalid, *resources.data_files()])
+    split, whole, _ = _split_and_whole(shacl_oracle, [*invalid, *resources.data_files()])
     assert split == whole
 
 
