@@ -392,3 +392,14 @@ def test_junit_file_of_a_value_with_a_control_character_parses(tmp_path: Path) -
     root = ElementTree.parse(output).getroot()
     messages = [f.text or "" for f in root.iter("failure")]
     assert any('value "wg\\x07 1"' in message for message in messages), messages
+
+
+def test_a_turtle_file_with_a_byte_order_mark_is_told_so(tmp_path: Path) -> None:
+    data = tmp_path / "bom.ttl"
+    data.write_bytes(b"\xef\xbb\xbf<urn:a> <urn:b> <urn:c> .\n")
+    (problem,) = validate([data], with_project_data=False).problems
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.message == (
+        "Turtle syntax error: the file starts with a byte order mark (U+FEFF), which the "
+        "Turtle grammar does not allow; save it as UTF-8 without a BOM"
+    )

@@ -164,3 +164,22 @@ def test_an_error_message_shows_the_controls_a_command_line_holds() -> None:
         "ackg: error: missing\\x1b]0;x\\x07\\u202e.ttl: no such file; "
         "give a Turtle file or a directory\n"
     )
+
+
+def test_the_saved_query_fast_path_shows_them_too(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    home = f"{tmp_path}/p\x1b[2Jq"
+    launcher = "from asean_customs_kg.cli.launcher import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", launcher, "query", "reports-to", "-p", "body=CCC"],
+        capture_output=True,
+        env={**os.environ, "ACKG_HOME": home},
+    )
+    assert (done.returncode, done.stderr.decode()) == (
+        2,
+        f"ackg: error: ACKG_HOME={tmp_path}/p\\x1b[2Jq is not a directory; "
+        "unset it or point it at one\n",
+    )

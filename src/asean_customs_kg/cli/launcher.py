@@ -66,7 +66,9 @@ def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
         sys.stdout.write(format_result(result, fmt, query.prefixes))
         sys.stdout.flush()
     except AckgError as error:
-        sys.stderr.write(f"ackg: error: {error}\n")
+        from ..query.formats import visible  # as the click path writes it (cli.main._fail)
+
+        sys.stderr.write(f"ackg: error: {visible(' '.join(str(error).split()))}\n")
         return error.exit_code
     except KeyboardInterrupt:
         from ..interrupts import announced

@@ -62,6 +62,13 @@ def _too_large(path: Path, error: MemoryError) -> DataError | EnvError:
 
 def _from_oxigraph(path: Path, error: SyntaxError) -> DataError:
     message = re.sub(_OXIGRAPH_POSITION, "", error.msg or str(error))
+    if message.startswith("\ufeff"):
+        # What some editors write first when saving as "UTF-8"; the Turtle grammar has no
+        # place for it, and pyoxigraph reports it as a bad subject.
+        message = (
+            "the file starts with a byte order mark (U+FEFF), which the Turtle grammar does "
+            "not allow; save it as UTF-8 without a BOM"
+        )
     if message.startswith("No scheme found in an absolute IRI"):
         # An IRI such as <thing>: relative, and the file declares no @base to resolve it.
         message = (
