@@ -6,7 +6,8 @@ The graph is loaded once with ``ackg load --store DIR``; then, each started on a
 
 * ``oxigraph serve-read-only --location DIR`` (PyPI ``oxigraph``, the baseline);
 * ``ackg serve`` on the project's files, and ``ackg serve --store DIR``: the graph cannot
-  change while they run, so their answers are cached;
+  change while they run, so their answers are cached (and measured once more uncached, each
+  request saying ``Cache-Control: no-cache``);
 * ``ackg serve --endpoint`` in front of that Oxigraph server: no cache, every request
   resolves the parameter and runs the query on Oxigraph through the SPARQL protocol.
 
@@ -16,7 +17,8 @@ Targets, each loaded by ``wrk`` (Debian's ``wrk``; ``--connections`` 32, ``--thr
 * the baseline: Oxigraph's ``/query`` with the text the saved query ``reports-to`` sends once
   ``body=CPTFWG`` is bound, on the graphs ``ackg`` queries (``default-graph-uri``);
 * ``GET /api/reports-to?body=CPTFWG`` on each ``ackg serve`` (the saved query: the acronym is
-  resolved to the body's IRI, then the query runs with it bound);
+  resolved to the body's IRI, then the query runs with it bound), on the files also with
+  ``Cache-Control: no-cache``, which has the server compute every answer again;
 * ``GET /sparql?query=...`` on ``ackg serve`` (files) with the same text: ad-hoc queries are
   not cached, so this is the engine's work on every request.
 
@@ -27,10 +29,10 @@ project's files misses them.
 
 ``--scale N`` measures something else: a synthetic graph of N triples (``generate.py``) loaded
 with ``ackg load --store``, and every saved query (with the parameters ``generate.py`` gives)
-run ``--runs`` times both on the store directly (``run_query`` on a ``StoreBackend`` and the
+run ``--runs`` times, in turn, on the store directly (``run_query`` on a ``StoreBackend`` and the
 result written as JSON, what ``ackg query --store DIR --format json`` does) and through
-``ackg serve --store DIR``'s API, one request at a time. Each request differs from the others
-by an unused media range in its ``Accept`` header, so that the server's cache never answers.
+``ackg serve --store DIR``'s API, one request at a time. Each request says
+``Cache-Control: no-cache``, so that the server's cache never answers.
 The target: no query slower through the API than 1.2x its time on the store. Usage::
 
     .venv/bin/python benchmarks/bench_serve.py [--duration 10] [--connections 32]
@@ -40,7 +42,6 @@ The target: no query slower through the API than 1.2x its time on the store. Usa
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import re
 import shutil
@@ -65,8 +66,7 @@ QUERY_GRAPHS = (
     "https://w3id.org/asean-customs-kg/graph/data",
 )
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-# Numbers that make each request of the --scale runs distinct (see the module doc).
-_REQUESTS = itertools.count()
+_NO_CACHE = "ackg serve: /api/reports-to, no-cache"
 
 
 def _free_port() -> int:
@@ -98,8 +98,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _wrk(url: str, connections: int, threads: int, duration: int) -> dict[str, float]:
-    """Runs wrk on ``url``; requests per second and the p50/p99 latency in ms."""
+def _wrk(
+    url: str, connections: int, threads: int, duration: int, headers: tuple[str, ...] = ()
+) -> dict[str, float]:
+    """Runs wrk on ``url`` (with the extra ``headers``); requests per second and the p50/p99
+    latency in ms."""
     done = subprocess.run(
         [
             "wrk",
@@ -111,6 +114,7 @@ def _wrk(url: str, connections: int, threads: int, duration: int) -> dict[str, f
             "10s",
             "-H",
             f"Accept: {ACCEPT}",
+            *(part for header in headers for part in ("-H", header)),
             url,
         ],
         capture_output=True,
@@ -146,13 +150,16 @@ def _bound_query() -> str:
     return bind_values(query.text, bindings)
 
 
-def _median(work: Callable[[], object], runs: int) -> float:
-    times = []
+def _medians(first: Callable[[], object], second: Callable[[], object], runs: int) -> list[float]:
+    """The median times of ``first`` and ``second``, run in turn (interleaved, so that the
+    machine's other work weighs on both alike)."""
+    times: list[list[float]] = [[], []]
     for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for index, work in enumerate((first, second)):
+            started = time.perf_counter()
+            work()
+            times[index].append(time.perf_counter() - started)
+    return [statistics.median(measured) for measured in times]
 
 
 def scale(triples: int, runs: int) -> int:
@@ -191,15 +198,15 @@ def scale(triples: int, runs: int) -> int:
                     format_result(result, "nt" if graph else "json")
 
                 def api(query: Any = query, params: Any = params) -> None:
-                    accept = "application/sparql-results+json, application/n-triples;q=0.9, "
-                    accept += f"x-bench/run-{next(_REQUESTS)};q=0.1"
+                    accept = "application/sparql-results+json, application/n-triples;q=0.9"
                     url = f"http://127.0.0.1:{port}/api/{query.name}?{urlencode(params)}"
-                    request = urllib.request.Request(url, headers={"Accept": accept})
+                    headers = {"Accept": accept, "Cache-Control": "no-cache"}
+                    request = urllib.request.Request(url, headers=headers)
                     with _OPENER.open(request, timeout=600) as response:
                         response.read()
 
                 direct()  # warm the store's caches once, for both sides
-                rows.append((query.name, _median(direct, runs), _median(api, runs)))
+                rows.append((query.name, *_medians(direct, api, runs)))
         finally:
             _stop(server)
     print(f"{manifest['triples']} triples; median of {runs} runs; each API request uncached")
@@ -283,6 +290,7 @@ def main() -> int:
             targets = {
                 "oxigraph serve: /query (bound SPARQL)": f"{url['oxigraph']}/query{direct}",
                 "ackg serve: /api/reports-to?body=CPTFWG": url["files"] + api,
+                _NO_CACHE: url["files"] + api,
                 "ackg serve --store: /api/reports-to": url["store"] + api,
                 "ackg serve --endpoint: /api/reports-to": url["endpoint"] + api,
                 "ackg serve: /sparql (bound SPARQL)": f"{url['files']}/sparql{sparql}",
@@ -291,7 +299,10 @@ def main() -> int:
                 with _OPENER.open(target, timeout=10) as response:  # warm up; check it answers
                     body = response.read()
                 assert b"SWG-ACTS" in body, (label, body[:200])
-                results[label] = _wrk(target, args.connections, args.threads, args.duration)
+                headers = ("Cache-Control: no-cache",) if label == _NO_CACHE else ()
+                results[label] = _wrk(
+                    target, args.connections, args.threads, args.duration, headers
+                )
         finally:
             for process in processes:
                 _stop(process)

@@ -215,3 +215,25 @@ def test_a_request_that_finds_no_free_slot_is_busy() -> None:
             "5",
         ),
     ]
+
+
+def test_a_request_that_says_no_cache_is_computed_again() -> None:
+    # The answers of the files are cached; "Cache-Control: no-cache" has the engine compute
+    # the answer again. Seen by stopping the engine (SIGSTOP to the only query process): the
+    # cached answer still comes, the one computed again runs into the time limit.
+    with Server("--timeout", "1", "--max-concurrent", "1") as server:
+        template, _ = _query_processes(server)
+        for path in ("/api/reports-to.csv?body=CPTFWG", "/id/body/ccc.ttl"):
+            first = server.get(path)
+            assert first.status == 200
+            (worker,) = _children(template)
+            os.kill(worker, signal.SIGSTOP)
+            try:
+                assert server.get(path).body == first.body
+                fresh = server.get(path, headers={"Cache-Control": "max-age=0, no-cache"})
+                assert (fresh.status, fresh.text) == (503, TOO_LONG)
+            finally:
+                if _alive(worker):
+                    os.kill(worker, signal.SIGCONT)
+            again = server.get(path, headers={"Cache-Control": "no-cache"})
+            assert (again.status, again.body) == (200, first.body)

@@ -291,10 +291,9 @@ async def api_query(request: Request) -> Response:
     params = _single_params(request)
     fmt = _result_format(request, query.form in ("CONSTRUCT", "DESCRIBE"), chosen)
     key = ("api", name, tuple(sorted(params.items())), fmt)
-    body = service.cached(key)
+    body = service.cached(key, request.headers.get("cache-control"))
     if body is None:
-        result = await service.run_saved(query, params)
-        body = service.remember(key, write_result(result, fmt, query.prefixes))
+        body = service.remember(key, await service.saved_text(query, params, fmt))
     headers = {"Content-Type": content_type(fmt)}
     if chosen is None:  # chosen by Accept: a shared cache must keep one answer per format
         headers["Vary"] = "Accept"

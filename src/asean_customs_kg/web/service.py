@@ -24,6 +24,7 @@ from ..query.queries import Backend, EmbeddedBackend, SavedQuery, list_queries, 
 from ..rdf.results import ROW_LIMIT, Result, TooManyRows
 from ..resources import Root
 from .limits import HttpError, Limits, QueryRunner
+from .negotiation import write_result
 from .workers import Pool, ProcessDied
 
 __all__ = ["Service"]
@@ -82,6 +83,15 @@ def _http_error(error: AckgError) -> HttpError:
     return HttpError(400, str(error))
 
 
+def _no_cache(cache_control: str | None) -> bool:
+    """Whether a ``Cache-Control`` request header holds the ``no-cache`` directive."""
+    if not cache_control:
+        return False
+    return any(
+        part.split("=")[0].strip().lower() == "no-cache" for part in cache_control.split(",")
+    )
+
+
 class Service:
     """The graph behind the server: ``backend``, the project at ``root`` (its saved queries),
     and the ``limits``. Answers are cached when the graph cannot change while the server
@@ -107,9 +117,10 @@ class Service:
         self._cached_characters = 0
         self._diagrams: dict[str, tuple[str, str]] = {}
 
-    def cached(self, key: Any) -> str | None:
-        """A cached answer, or None."""
-        if not self.cacheable:
+    def cached(self, key: Any, cache_control: str | None = None) -> str | None:
+        """A cached answer, or None: always None for a request whose ``Cache-Control`` header
+        (``cache_control``) says ``no-cache`` (its answer is computed again, and kept)."""
+        if not self.cacheable or _no_cache(cache_control):
             return None
         found = self._cache.get(key)
         if found is not None:
@@ -169,13 +180,16 @@ class Service:
         return rows (see :data:`~asean_customs_kg.rdf.results.ROW_LIMIT`: a result over it is
         refused without being read whole)."""
         backend = self.backend
-        if kind in ("saved", "sparql"):
+        if kind in ("saved", "saved_text", "sparql"):
             ROW_LIMIT.set(self.limits.max_rows)
+            if kind == "sparql":
+                return sparql(args[0], backend=backend)
+            query = self.queries[args[0]]
+            result = run_query(query, args[1], backend=backend)
             if kind == "saved":
-                name, params = args
-                return run_query(self.queries[name], params, backend=backend)
-            (text,) = args
-            return sparql(text, backend=backend)
+                return result
+            self.runner.check_size(len(result))
+            return write_result(result, args[2], query.prefixes)
         if kind == "describe":
             for iri in args[0]:
                 found = describe(backend, iri)
@@ -217,6 +231,12 @@ class Service:
         result: Result = await self._run("saved", query.name, dict(params))
         self.runner.check_size(len(result))
         return result
+
+    async def saved_text(self, query: SavedQuery, params: Mapping[str, str], fmt: str) -> str:
+        """Runs a saved query with ``params`` and writes its result in ``fmt``, both in the
+        query process (only the text then comes back to the server, not every term)."""
+        text: str = await self._run("saved_text", query.name, dict(params), fmt)
+        return text
 
     async def run_sparql(self, text: str) -> Result:
         """Runs an ad-hoc query with the refusals of ``ackg sparql`` (no update, no

@@ -283,7 +283,7 @@ async def resource(request: Request) -> Response:
         )
     key = ("resource", tuple(iris), fmt)
     media = "text/html; charset=utf-8" if fmt == "html" else content_type(fmt)
-    body = service.cached(key)
+    body = service.cached(key, request.headers.get("cache-control"))
     if body is None:
         description = await service.describe(iris)
         if description is None:
