@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -105,9 +106,12 @@ class Service:
         self.where = where
         # The engine's queries cannot be stopped: where the graph is in this process (files,
         # store), they run in query processes that can be killed; an endpoint's, in threads.
+        # (On Linux, whose socket pairs can pass a socket to another process with message
+        # boundaries kept; elsewhere, in threads too.)
         self.pool = (
             Pool(limits.concurrent, self.job, self._in_query_process)
             if isinstance(backend, EmbeddedBackend | StoreBackend)
+            and sys.platform.startswith("linux")
             else None
         )
         self.runner = QueryRunner(limits, self.job, self.pool)

@@ -24,6 +24,7 @@ process, then ends, when its control socket closes: when the server stops, or di
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -111,6 +112,9 @@ def _template(control: socket.socket, handler: Handler, prepare: Callable[[], No
     process, when the control socket closes."""
     children: set[int] = set()
     try:
+        # What the template holds is never freed: kept out of the collector's sight, its pages
+        # stay shared with the query processes instead of being copied when one collects.
+        gc.freeze()
         while True:
             try:
                 message, fds, _, _ = socket.recv_fds(control, 64, 1)
