@@ -2,13 +2,13 @@
 queries of the project's files and of an on-disk store run in processes of their own, and a
 query that passes the time limit is stopped by killing its process.
 
-When the server starts, it forks one *template* process, before Uvicorn runs (the server
-process then has no thread that could hold a lock across the fork, and the template never
-starts one). The template forks each query process on request and reaps it, so that a fork
-never copies a process with threads. The graph comes with the forks: the project's files are
-loaded in memory before the template is forked and shared copy-on-write; an on-disk store is
-never opened in the server or the template, and each query process opens it read-only for
-itself (a store's engine keeps threads and locks that a fork would not copy whole).
+When the server starts, it forks one *template* process, before Uvicorn runs and before any
+query thread (the one other thread then, the Ctrl-C watchdog, waits on a pipe and holds no
+lock across the fork). The template never starts a thread; it forks each query process on
+request and reaps it. The graph comes with the forks: the project's files are loaded in
+memory before the template is forked and shared copy-on-write; an on-disk store is never
+opened in the server or the template, and each query process opens it read-only for itself
+(a store's engine keeps threads and locks that a fork would not copy whole).
 
 A query process answers one job at a time over a socket pair: a job is a name and its
 arguments, pickled; the answer is its value, or the error it raised. The server kills a query
