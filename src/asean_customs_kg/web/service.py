@@ -145,9 +145,8 @@ class Service:
 
     def start(self) -> None:
         """Reads (or reaches) the graph, so that its errors are the command's, and starts the
-        query processes. The project's files are
-        loaded here, before the processes are forked, which share them; an on-disk store is
-        opened only in the query processes."""
+        query processes. The project's files are loaded here, before the processes are
+        forked, which share them; an on-disk store is opened only in the query processes."""
         if self.pool is None or isinstance(self.backend, EmbeddedBackend):
             self.backend.query("ASK { ?s ?p ?o }")
         if self.pool is None:
