@@ -42,6 +42,7 @@ QUERY_PATH_MODULES = frozenset(
         "asean_customs_kg.query",
         "asean_customs_kg.rdf",
         # the modules that answer the query
+        "asean_customs_kg.choices",
         "asean_customs_kg.cli.launcher",
         "asean_customs_kg.errors",
         "asean_customs_kg.interrupts",
@@ -50,6 +51,7 @@ QUERY_PATH_MODULES = frozenset(
         "asean_customs_kg.rdf.graph",
         "asean_customs_kg.rdf.results",
         "asean_customs_kg.rdf.sparqltext",
+        "asean_customs_kg.rdf.vocab",
         "asean_customs_kg.resources",
         "pyoxigraph",
         "pyoxigraph.pyoxigraph",

@@ -52,11 +52,12 @@ class ShaclOracle:
         key = tuple(paths)
         if key not in self._cases:
             from asean_customs_kg import resources
+            from asean_customs_kg.rdf.graph import to_rdflib_graph
             from asean_customs_kg.validation.shacl.reference import shacl_findings
-            from asean_customs_kg.validation.validate import _parse_all, _to_rdflib
+            from asean_customs_kg.validation.validate import parse_files
 
-            triples, problems = _parse_all([*resources.ontology_files(), *paths])
+            triples, problems = parse_files([*resources.ontology_files(), *paths])
             assert problems == []
-            reference = frozenset(shacl_findings(_to_rdflib(triples), self.shapes))
+            reference = frozenset(shacl_findings(to_rdflib_graph(triples), self.shapes))
             self._cases[key] = ShaclCase(triples, reference)
         return self._cases[key]

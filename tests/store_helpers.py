@@ -7,11 +7,10 @@ from typing import Any
 import pyoxigraph
 import pytest
 
-from asean_customs_kg.backends import stores
 from asean_customs_kg.backends.endpoints import Endpoint
 from asean_customs_kg.query.queries import SavedQuery
 from asean_customs_kg.rdf.results import Result
-from asean_customs_kg.release import export
+from asean_customs_kg.release import export, loading
 
 EXTRA = pyoxigraph.Triple(
     pyoxigraph.NamedNode("https://example.org/new"),
@@ -30,7 +29,7 @@ def with_extra(release: export.Release) -> export.Release:
 
 def load_with_a_load_meanwhile(
     url: str, first: export.Release, second: export.Release
-) -> stores.LoadReport:
+) -> loading.LoadReport:
     """Loads ``first`` into the server at ``url`` while a load of ``second`` runs whole between
     the first one's filling of its temporary graphs and its final replacing request (the
     second's clean-up of leftovers included)."""
@@ -40,12 +39,12 @@ def load_with_a_load_meanwhile(
     def update(self: Endpoint, sparql: str) -> None:
         if "MOVE" in sparql and not started:
             started.append("second")
-            stores.load_endpoint(url, second)  # its own final request goes straight through
+            loading.load_endpoint(url, second)  # its own final request goes straight through
         real_update(self, sparql)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Endpoint, "update", update)
-        report = stores.load_endpoint(url, first)
+        report = loading.load_endpoint(url, first)
     assert started == ["second"]
     return report
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 import pytest
@@ -16,6 +17,9 @@ from asean_customs_kg import resources
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import DataError, EnvError
 from asean_customs_kg.publish import diagram
+
+if TYPE_CHECKING:
+    from asean_customs_kg.choices import DiagramKind
 from helpers import REPO
 
 needs_dot = pytest.mark.skipif(
@@ -226,7 +230,7 @@ def test_an_empty_timeline_is_a_data_error() -> None:
 @needs_dot
 @pytest.mark.parametrize("kind", ["structure", "timeline"])
 def test_svg_and_png_are_rendered_with_the_labels(
-    kind: diagram.Kind, project_store: pyoxigraph.Store
+    kind: DiagramKind, project_store: pyoxigraph.Store
 ) -> None:
     svg = diagram.diagram(kind, "svg", project_store)
     assert isinstance(svg, bytes)

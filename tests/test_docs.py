@@ -188,7 +188,7 @@ def test_importing_docs_imports_no_rdflib() -> None:
 
 def test_run_is_the_clis_runner() -> None:
     # The docs command passes the CLI's own runner, so examples run exactly as users type them.
-    assert docs._capture(run, ["--version"])[0:2] == (0, f"ackg {__version__}\n")
+    assert docs.capture(run, ["--version"])[0:2] == (0, f"ackg {__version__}\n")
 
 
 def test_owl_classes_counted(written: dict[str, str]) -> None:

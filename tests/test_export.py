@@ -14,6 +14,7 @@ import rdflib
 from click.testing import CliRunner
 
 from asean_customs_kg import __version__, resources
+from asean_customs_kg.choices import EXPORT_FORMATS
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import DataError
 from asean_customs_kg.release import export
@@ -54,7 +55,7 @@ def _select(store: pyoxigraph.Store, query: str) -> list[tuple[str, ...]]:
     return [tuple(row[name].value for name in names) for row in answer]
 
 
-@pytest.mark.parametrize("fmt", export.FORMATS)
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_the_same_files_give_the_same_bytes(release: export.Release, fmt: str) -> None:
     again = export.build_release()
     assert export.serialize(release, fmt) == export.serialize(again, fmt)  # type: ignore[arg-type]

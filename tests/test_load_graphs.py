@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from asean_customs_kg.backends import stores
 from asean_customs_kg.backends.endpoints import Endpoint
-from asean_customs_kg.release import export
+from asean_customs_kg.release import export, loading
 from oxigraph_server import OxigraphServer
 from store_helpers import load_with_a_load_meanwhile, with_extra
 
@@ -53,7 +52,7 @@ def insert(server: OxigraphServer, graphs: list[str]) -> None:
 
 
 def test_each_load_fills_temporary_graphs_of_its_own() -> None:
-    graph = stores.temporary_graph(export.DATA_GRAPH, "1796000000-0123abcd")
+    graph = loading.temporary_graph(export.DATA_GRAPH, "1796000000-0123abcd")
     assert graph == "https://w3id.org/asean-customs-kg/graph/loading/1796000000-0123abcd/data"
 
 
@@ -61,29 +60,29 @@ def test_what_killed_loads_left_is_dropped_and_nothing_else(
     server: OxigraphServer, release: export.Release
 ) -> None:
     now = int(time.time())
-    old = now - stores.LEFTOVER_AGE - 60  # started more than a day ago
+    old = now - loading.LEFTOVER_AGE - 60  # started more than a day ago
     left = [
-        stores.temporary_graph(export.DATA_GRAPH, f"{old}-0123abcd"),
-        stores.temporary_graph(export.SHAPES_GRAPH, "1000000000-89abcdef"),
-        stores.temporary_graph(export.DATA_GRAPH, "0123abcd"),  # as earlier versions named it
-        stores.temporary_graph(export.DATA_GRAPH),  # and before that
+        loading.temporary_graph(export.DATA_GRAPH, f"{old}-0123abcd"),
+        loading.temporary_graph(export.SHAPES_GRAPH, "1000000000-89abcdef"),
+        loading.temporary_graph(export.DATA_GRAPH, "0123abcd"),  # as earlier versions named it
+        loading.temporary_graph(export.DATA_GRAPH),  # and before that
     ]
-    base = stores.TEMPORARY_GRAPH_BASE
+    base = loading.TEMPORARY_GRAPH_BASE
     others = [base + "mine/data", base + "data-notes", base + "0123abcd/notes", base + "X/data"]
     # A load started less than a day ago may still be running: its graphs are its own.
     running = [
-        stores.temporary_graph(export.DATA_GRAPH, f"{now - 3600}-0123abcd"),
-        stores.temporary_graph(export.ONTOLOGY_GRAPH, f"{now + 600}-89abcdef"),  # a fast clock
+        loading.temporary_graph(export.DATA_GRAPH, f"{now - 3600}-0123abcd"),
+        loading.temporary_graph(export.ONTOLOGY_GRAPH, f"{now + 600}-89abcdef"),  # a fast clock
     ]
     insert(server, left + others + running)
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
     assert counts(server) == {**release.counts(), **dict.fromkeys(others + running, 1)}
 
 
 def test_a_load_running_meanwhile_never_leaves_a_partial_graph(
     server: OxigraphServer, release: export.Release, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
     last = len(list(release.graphs.values())[-1])  # the number of triples of the last graph
     real_update = Endpoint.update
     second: list[str] = []
@@ -98,7 +97,7 @@ def test_a_load_running_meanwhile_never_leaves_a_partial_graph(
             # killed (no clean-up) with three graphs filled and the last one in part.
             second.append("started")
             with pytest.raises(SystemExit):
-                stores.load_endpoint(
+                loading.load_endpoint(
                     server.update_url,
                     release,
                     chunk_size=20,
@@ -107,19 +106,19 @@ def test_a_load_running_meanwhile_never_leaves_a_partial_graph(
         real_update(self, sparql)
 
     monkeypatch.setattr(Endpoint, "update", update)
-    stores.load_endpoint(server.update_url, with_extra(release))
+    loading.load_endpoint(server.update_url, with_extra(release))
     monkeypatch.undo()
     # (Once, both loads filled the same temporary graphs, and the first moved the second's
     # partial data graph into place.) The graphs are the first load's, each whole; the killed
     # load's temporary graphs stay, less than a day old, and the next load leaves them alone.
     found = counts(server)
     assert {graph: found.get(graph, 0) for graph in export.GRAPHS} == with_extra(release).counts()
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
     found = counts(server)
     assert {graph: found.get(graph, 0) for graph in export.GRAPHS} == release.counts()
     left = sorted(set(found) - set(export.GRAPHS))
     assert len(left) == len(export.GRAPHS)
-    assert all(graph.startswith(stores.TEMPORARY_GRAPH_BASE) for graph in left)
+    assert all(graph.startswith(loading.TEMPORARY_GRAPH_BASE) for graph in left)
 
 
 def test_a_load_meanwhile_never_empties_the_graphs(

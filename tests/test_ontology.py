@@ -77,7 +77,7 @@ def _owl_rl_errors(extra: list[Path]) -> list[str]:
     """Ontology + data (+ extra files) under OWL 2 RL: the messages of the validator's logic stage
     (owlrl, with owl:hasKey applied correctly by the project; see
     asean_customs_kg.validation.logic.reasoning)."""
-    from asean_customs_kg.validation.logic.reasoning import logic_findings
+    from asean_customs_kg.validation.logic.stage import logic_findings
 
     graph = load_rdflib([*resources.ontology_files(), *resources.data_files(), *extra])
     return sorted(finding.message for finding in logic_findings(graph))

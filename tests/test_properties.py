@@ -160,7 +160,7 @@ def test_any_value_on_the_command_line_exits_0_1_or_2(value: str) -> None:
             assert result.stderr.count("\n") <= 2 and "ackg: error: " in result.stderr
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = launcher._run_fast(query, [argument], "csv")
+            code = launcher.run_fast(query, [argument], "csv")
         assert code in EXIT_CODES
         assert code == result.exit_code
         assert out.getvalue() == (result.stdout_bytes.decode() if code == 0 else "")

@@ -12,14 +12,14 @@ import pytest
 
 from asean_customs_kg.backends import stores
 from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
-from asean_customs_kg.release import export
+from asean_customs_kg.release import export, loading
 from store_helpers import examples, normalised
 from virtuoso_server import VirtuosoServer
 
 
 @pytest.fixture(scope="module")
 def loaded(virtuoso: VirtuosoServer) -> stores.EndpointBackend:
-    stores.load_endpoint(virtuoso.sparql_url, export.build_release())
+    loading.load_endpoint(virtuoso.sparql_url, export.build_release())
     return stores.EndpointBackend(virtuoso.sparql_url)
 
 

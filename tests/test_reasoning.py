@@ -17,16 +17,16 @@ from typing import Any
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.validation.logic.reasoning import (
+from asean_customs_kg.rdf.graph import to_rdflib_graph
+from asean_customs_kg.validation.logic.lexical import (
     FOREIGN_DIGITS_RULE,
-    fast_path_blocker,
     lexical_findings,
-    logic_findings,
-    owlrl_findings,
     with_lexical,
 )
+from asean_customs_kg.validation.logic.reasoning import owlrl_findings
+from asean_customs_kg.validation.logic.stage import fast_path_blocker, logic_findings
 from asean_customs_kg.validation.problems import Finding
-from asean_customs_kg.validation.validate import _parse_all, _to_rdflib
+from asean_customs_kg.validation.validate import parse_files
 from helpers import FIXTURES, REPO
 
 LOGIC_FIXTURES = sorted((FIXTURES / "invalid").glob("logic-*.ttl")) + sorted(
@@ -84,7 +84,7 @@ def _key(finding: Finding, terms: set[str]) -> Any:
 
 
 def _both(data: list[Path]) -> tuple[set[Any], set[Any], list[Finding]]:
-    triples, problems = _parse_all([*resources.ontology_files(), *data])
+    triples, problems = parse_files([*resources.ontology_files(), *data])
     assert problems == []
     flat = [t for chunk in triples.values() for t in chunk]
     assert fast_path_blocker(flat) is None
@@ -98,7 +98,7 @@ def _both(data: list[Path]) -> tuple[set[Any], set[Any], list[Finding]]:
     # The lexical forms judged over every triple, whichever path reasons, are added to
     # owlrl's findings as logic_findings adds them to the fast path's.
     reference = with_lexical(
-        owlrl_findings(_to_rdflib(triples), individuals), lexical_findings(flat)
+        owlrl_findings(to_rdflib_graph(triples), individuals), lexical_findings(flat)
     )
     # Digits outside ASCII are found the same way whichever path reasons: left out here.
     by_paths = [f for f in fast if f.rule != FOREIGN_DIGITS_RULE]
@@ -169,7 +169,7 @@ def _graph_triples(text: str) -> list[Any]:
 
 
 def test_the_project_ontology_takes_the_fast_path() -> None:
-    triples, _ = _parse_all([*resources.ontology_files(), *resources.data_files()])
+    triples, _ = parse_files([*resources.ontology_files(), *resources.data_files()])
     assert fast_path_blocker([t for chunk in triples.values() for t in chunk]) is None
 
 
@@ -200,9 +200,9 @@ def test_max_cardinality_falls_back_to_owlrl_and_finds_the_problem(
     assert any(f.rule == "owl:sameAs" for f in findings)
     # The fast path alone would miss it: that is why the guard is there.
     from asean_customs_kg.validation.logic.fast import fast_findings
-    from asean_customs_kg.validation.logic.reasoning import _split
+    from asean_customs_kg.validation.logic.stage import split_for_reasoner
 
-    kept, held_back = _split(triples)
+    kept, held_back = split_for_reasoner(triples)
     assert fast_findings(kept, triples, held_back) == []
 
 
@@ -237,7 +237,7 @@ def test_fast_path_compares_every_member_of_an_all_different_list() -> None:
     )
     rules = {f.rule for f in logic_findings(triples)}
     assert "OWL 2 RL eq-diff2" in rules
-    graph = _to_rdflib({Path("g"): triples})
+    graph = to_rdflib_graph({Path("g"): triples})
     assert not any("AllDifferent" in f.message for f in owlrl_findings(graph))
 
 
@@ -246,9 +246,9 @@ def test_a_chain_of_merges_deeper_than_the_fast_path_s_rounds_goes_to_owlrl(
 ) -> None:
     """Each level of a chain of functional values takes one more round of merges; past the fast
     path's rounds the graph goes to owlrl instead of ending in an error."""
-    from asean_customs_kg.validation.logic.fast import _MAX_ROUNDS
+    from asean_customs_kg.validation.logic.fast import MAX_ROUNDS
 
-    depth = _MAX_ROUNDS + 2
+    depth = MAX_ROUNDS + 2
     lines = [
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
         "@prefix ex: <http://example.org/> .",
@@ -280,7 +280,7 @@ def test_a_cancelled_logic_stage_leaves_no_temporary_directory(
 
     import pyoxigraph
 
-    from asean_customs_kg.validation.validate import _Background
+    from asean_customs_kg.validation.validate import BackgroundRun
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -291,7 +291,7 @@ def test_a_cancelled_logic_stage_leaves_no_temporary_directory(
         "@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:p ex:q ex:r .\n"
     )
 
-    done = _Background(logic_findings, triples, set())
+    done = BackgroundRun(logic_findings, triples, set())
     assert done.result() == []
     assert list(scratch.iterdir()) == []
 
@@ -304,7 +304,7 @@ def test_a_cancelled_logic_stage_leaves_no_temporary_directory(
         threading.Event().wait()  # until the child is stopped
 
     monkeypatch.setattr(pyoxigraph, "serialize", stalled)
-    cancelled = _Background(logic_findings, triples, set())
+    cancelled = BackgroundRun(logic_findings, triples, set())
     written = Path(reader.recv())
     assert written.is_file() and scratch in written.parents
     assert written.parent.name.startswith("ackg-logic-")

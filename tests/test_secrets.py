@@ -17,7 +17,7 @@ from asean_customs_kg.backends.endpoints import Credentials
 from asean_customs_kg.backends.redact import Scrubber, redact_url
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import EnvError, UsageError
-from asean_customs_kg.release import export
+from asean_customs_kg.release import export, loading
 from oxigraph_server import free_port
 from recording_server import Answer, RecordingServer, Request
 
@@ -178,7 +178,7 @@ def test_a_load_never_shows_the_netrc_password(
         return Answer(500, body.encode(), {})
 
     with RecordingServer(leak) as server, pytest.raises(EnvError) as caught:
-        stores.load_endpoint(server.url + "/update", export.Release({}, {}))
+        loading.load_endpoint(server.url + "/update", export.Release({}, {}))
     assert PASSWORD not in str(caught.value)
     assert str(caught.value).endswith("failed (HTTP 500 Internal Server Error): denied: *** / ***")
 

@@ -459,7 +459,7 @@ def test_unknown_resources(server: Server) -> None:
 
 
 def test_store_and_endpoint(tmp_path: Path) -> None:
-    from asean_customs_kg.backends.stores import load_store_files
+    from asean_customs_kg.release.loading import load_store_files
     from oxigraph_server import OxigraphServer
 
     store = tmp_path / "store"

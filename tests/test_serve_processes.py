@@ -97,7 +97,7 @@ def test_runaway_queries_free_their_slots(tmp_path: Path) -> None:
 
 
 def test_runaway_queries_on_a_store_free_their_slots(tmp_path: Path) -> None:
-    from asean_customs_kg.backends.stores import load_store_files
+    from asean_customs_kg.release.loading import load_store_files
 
     store = tmp_path / "store"
     load_store_files(store)

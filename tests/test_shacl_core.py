@@ -47,18 +47,19 @@ PREFIXES = """
 
 def _ours(triples: dict[Path, list[Any]], shapes: Graph) -> tuple[set[Finding], CompiledShapes]:
     """The compiled path's findings on ``triples``, and the compilation."""
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.core import compile_shapes
     from asean_customs_kg.validation.shacl.reference import shacl_findings
     from asean_customs_kg.validation.shacl.run import core_findings, rewritten_predicates
     from asean_customs_kg.validation.shacl.sparql import sparql_findings, split_shapes
-    from asean_customs_kg.validation.validate import _store, _to_rdflib
+    from asean_customs_kg.validation.validate import union_store
 
-    store = _store(triples)
+    store = union_store(triples)
     core, constraints = split_shapes(shapes)
     compiled = compile_shapes(core, rewritten_predicates(triples.values()))
     ours = set(sparql_findings(store, shapes, constraints)) | set(core_findings(store, compiled))
     if compiled.has_residual_shapes:
-        ours |= set(shacl_findings(_to_rdflib(triples), compiled.residual))
+        ours |= set(shacl_findings(to_rdflib_graph(triples), compiled.residual))
     return ours, compiled
 
 
@@ -76,13 +77,14 @@ def _compare_with(
     shapes: Graph, paths: list[Path]
 ) -> tuple[set[Finding], set[Finding], CompiledShapes]:
     """As :func:`_compare`, with other shapes than the project's."""
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.reference import shacl_findings
-    from asean_customs_kg.validation.validate import _parse_all, _to_rdflib
+    from asean_customs_kg.validation.validate import parse_files
 
-    triples, problems = _parse_all([*resources.ontology_files(), *paths])
+    triples, problems = parse_files([*resources.ontology_files(), *paths])
     assert problems == []
     ours, compiled = _ours(triples, shapes)
-    return ours, set(shacl_findings(_to_rdflib(triples), shapes)), compiled
+    return ours, set(shacl_findings(to_rdflib_graph(triples), shapes)), compiled
 
 
 def _core_rules(findings: set[Finding]) -> set[str]:
@@ -191,7 +193,7 @@ def test_every_constraint_of_the_project_shapes_is_compiled(shacl_oracle: ShaclO
     from rdflib import URIRef
 
     from asean_customs_kg.validation.shacl.core import compile_shapes
-    from asean_customs_kg.validation.shacl.reference import _shape_name
+    from asean_customs_kg.validation.shacl.results import shape_name
     from asean_customs_kg.validation.shacl.sparql import split_shapes
 
     shapes = shacl_oracle.shapes
@@ -215,7 +217,7 @@ def test_every_constraint_of_the_project_shapes_is_compiled(shacl_oracle: ShaclO
     for _shape, prop in shapes.subject_objects(URIRef(SH + "property")):
         for name in components:
             if (prop, URIRef(SH + name), None) in shapes:
-                expected.add(f"{_shape_name(shapes, prop)} (sh:{name})")
+                expected.add(f"{shape_name(shapes, prop)} (sh:{name})")
     for name in components:
         for shape in shapes.subjects(URIRef(SH + name), None):
             if (shape, URIRef(SH + "targetClass"), None) in shapes:

@@ -32,13 +32,18 @@ SH = "http://www.w3.org/ns/shacl#"
 
 def _engine(path: Path, *, force: bool = False) -> list[ShaclResult]:
     """The fixture validated against itself by the project's SHACL stage."""
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.engine import shacl_results
-    from asean_customs_kg.validation.validate import _store, _to_rdflib
+    from asean_customs_kg.validation.validate import union_store
 
     triples = {path: _parse(path)}
-    shapes = _to_rdflib(triples)
+    shapes = to_rdflib_graph(triples)
     return shacl_results(
-        _store(triples), triples.values(), shapes, lambda: _to_rdflib(triples), force=force
+        union_store(triples),
+        triples.values(),
+        shapes,
+        lambda: to_rdflib_graph(triples),
+        force=force,
     )
 
 
@@ -301,12 +306,12 @@ def test_range_and_length_constraints_compile_and_follow_shacl() -> None:
     it passes: rdflib orders literals of incomparable types by their datatype IRIs."""
     from rdflib import BNode
 
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.core import compile_shapes
     from asean_customs_kg.validation.shacl.reference import shacl_results as pyshacl_results
-    from asean_customs_kg.validation.validate import _to_rdflib
 
     path = SHACL / "ranges.ttl"
-    graph = _to_rdflib({path: _parse(path)})
+    graph = to_rdflib_graph({path: _parse(path)})
     rules = sorted({c.rule.rsplit(" ", 1)[-1] for c in compile_shapes(graph).constraints})
     assert rules == [
         "(sh:maxExclusive)",

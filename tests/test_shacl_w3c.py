@@ -57,14 +57,14 @@ def test_the_engine_is_right_on_every_test_pyshacl_is_right_on(mode: str) -> Non
 def test_the_forced_mode_compiles_shapes_the_default_mode_leaves_to_pyshacl() -> None:
     """Without sh:message almost nothing of the suite compiles by default; forced, the compiled
     constraints run on the tests whose shapes they cover (and are right there too)."""
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.core import compile_shapes
     from asean_customs_kg.validation.shacl.sparql import split_shapes
-    from asean_customs_kg.validation.validate import _to_rdflib
     from w3c_shacl import _parse
 
     compiled = {False: 0, True: 0}
     for case in _cases():
-        shapes = _to_rdflib({case.shapes: _parse(case.shapes)})
+        shapes = to_rdflib_graph({case.shapes: _parse(case.shapes)})
         core, _ = split_shapes(shapes)
         for force in (False, True):
             compiled[force] += bool(compile_shapes(core, force=force).constraints)

@@ -16,6 +16,7 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
+from asean_customs_kg.choices import EXPORT_FORMATS
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.publish.site import htaccess, page_path
 from asean_customs_kg.release import export
@@ -225,7 +226,7 @@ def test_home_diagrams_queries_docs_and_release(site: Path) -> None:
         assert (site / f"docs/{name}.html").is_file() and (site / f"docs/{name}.md").is_file()
     assert "ackg site" in (site / "docs/cli.md").read_text(encoding="utf-8")
     release = export.build_release()
-    for fmt in export.FORMATS:
+    for fmt in EXPORT_FORMATS:
         assert (site / f"release/asean-customs-kg.{fmt}").read_bytes() == export.serialize(
             release, fmt
         )

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from asean_customs_kg.backends import stores
+from asean_customs_kg.backends import storedir, stores
 from asean_customs_kg.cli.main import main
-from asean_customs_kg.release import export, storedir
+from asean_customs_kg.release import export, loading
 from store_helpers import HAS_EXTRA, with_extra
 
 
@@ -53,7 +53,7 @@ def test_a_users_directory_at_an_old_work_name_is_never_touched(
 ) -> None:
     path = tmp_path / "mydata"
     if with_store:
-        stores.load_store(path, release)
+        loading.load_store(path, release)
     mine = tmp_path / f"mydata{suffix}"
     mine.mkdir()
     (mine / "thesis.txt").write_text("four years of work")
@@ -76,7 +76,7 @@ def test_anything_at_an_old_work_name_is_in_the_way(
     else:
         # A store of the user's at PATH.replaced while PATH is missing: it is not renamed to
         # PATH, and queries do not read it.
-        stores.load_store(other, with_extra(release))
+        loading.load_store(other, with_extra(release))
     before = snapshot(tmp_path)
     assert load(path) == (2, in_the_way(path, "store.replaced"))
     assert snapshot(tmp_path) == before
@@ -100,7 +100,7 @@ def test_a_look_alike_work_directory_is_left_alone(
     path = tmp_path / "store"
     look_alike = tmp_path / "store.ackg-load-0123abcd"
     look_alike.mkdir()
-    stores.load_store(look_alike / "old", with_extra(release))  # a store where a load's would be
+    loading.load_store(look_alike / "old", with_extra(release))  # a store where a load's would be
     (look_alike / "mine.txt").write_text("mine")
     if marker is not None:
         (look_alike / storedir.MARKER).write_text(marker)
@@ -148,16 +148,17 @@ def test_a_file_where_the_lock_goes_is_left_alone(tmp_path: Path, kind: str) -> 
 BLOCKED_LOAD = """
 import sys, time
 from asean_customs_kg.backends import stores
+from asean_customs_kg.release import loading
 def progress(done, total):
     print("loading", flush=True)
     time.sleep(600)
-stores.load_store_files(sys.argv[1], progress=progress)
+loading.load_store_files(sys.argv[1], progress=progress)
 """
 
 
 def test_a_second_load_is_refused_at_once(tmp_path: Path, release: export.Release) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, with_extra(release))
+    loading.load_store(path, with_extra(release))
     first = subprocess.Popen(
         [sys.executable, "-c", BLOCKED_LOAD, str(path)], stdout=subprocess.PIPE, text=True
     )

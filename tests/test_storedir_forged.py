@@ -10,8 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from asean_customs_kg.backends import storedir
 from asean_customs_kg.cli.main import main
-from asean_customs_kg.release import storedir
 
 
 def forged(store: Path) -> Path:

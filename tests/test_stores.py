@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from asean_customs_kg import resources
-from asean_customs_kg.backends import stores
+from asean_customs_kg.backends import storedir, stores
 from asean_customs_kg.cli.main import main
-from asean_customs_kg.errors import DataError, EnvError, UsageError
+from asean_customs_kg.errors import DataError, EnvError, LoadInterrupted, UsageError
 from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
-from asean_customs_kg.release import export, storedir
+from asean_customs_kg.release import export, loading
 from oxigraph_server import OxigraphServer
 from store_helpers import HAS_EXTRA, examples, normalised, with_extra
 
@@ -34,7 +34,7 @@ def release() -> export.Release:
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store the tests only read, loaded from the project's files as the CLI does."""
     path = tmp_path_factory.mktemp("stores") / "store"
-    stores.load_store_files(path)
+    loading.load_store_files(path)
     return path
 
 
@@ -60,7 +60,7 @@ def siblings(path: Path) -> list[str]:
 
 def test_chunks_keep_blank_node_groups_together(release: export.Release) -> None:
     shapes = release.graphs[export.SHAPES_GRAPH]
-    parts = list(stores.chunks(shapes, 25))
+    parts = list(loading.chunks(shapes, 25))
     assert sum(len(part) for part in parts) == len(shapes) and len(parts) > 1
     owner: dict[str, int] = {}
     for index, part in enumerate(parts):
@@ -74,7 +74,7 @@ def test_chunks_keep_blank_node_groups_together(release: export.Release) -> None
 
 def test_chunk_size_must_be_positive(release: export.Release) -> None:
     with pytest.raises(UsageError, match="the chunk size must be at least 1, got 0"):
-        list(stores.chunks(release.graphs[export.DATA_GRAPH], 0))
+        list(loading.chunks(release.graphs[export.DATA_GRAPH], 0))
 
 
 def test_the_load_reports_what_it_read_back(loaded: Path, release: export.Release) -> None:
@@ -87,7 +87,7 @@ def test_loading_the_files_gives_the_release(
 ) -> None:
     """The bulk load of the files and the load of the built release give the same dataset,
     description included (blank nodes aside, which canonicalization labels alike)."""
-    report = stores.load_store(tmp_path / "store", release)
+    report = loading.load_store(tmp_path / "store", release)
     assert report.counts == release.counts() and report.chunks == len(release.graphs)
     assert canonical_dump(loaded) == canonical_dump(tmp_path / "store")
 
@@ -102,12 +102,12 @@ def test_the_store_gives_the_embedded_answer(loaded: Path, query: SavedQuery) ->
 
 def test_loading_twice_gives_the_same_state(tmp_path: Path, release: export.Release) -> None:
     path = tmp_path / "store"
-    first = stores.load_store_files(path)
+    first = loading.load_store_files(path)
     dump = canonical_dump(path)
-    second = stores.load_store_files(path)
+    second = loading.load_store_files(path)
     assert first.counts == second.counts == release.counts()
     assert canonical_dump(path) == dump
-    stores.load_store(path, release)
+    loading.load_store(path, release)
     assert canonical_dump(path) == dump
     assert siblings(path) == ["store"]
 
@@ -122,19 +122,19 @@ def canonical_dump(path: Path) -> list[str]:
 
 def test_a_new_release_replaces_the_graphs(tmp_path: Path, release: export.Release) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, with_extra(release))
+    loading.load_store(path, with_extra(release))
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
-    stores.load_store_files(path)
+    loading.load_store_files(path)
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is False
     assert graph_counts(path) == release.counts()
 
 
 def test_a_symbolic_link_to_a_store_is_kept(tmp_path: Path, release: export.Release) -> None:
     real = tmp_path / "real"
-    stores.load_store(real, with_extra(release))
+    loading.load_store(real, with_extra(release))
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
-    stores.load_store_files(link)
+    loading.load_store_files(link)
     assert link.is_symlink() and graph_counts(real) == release.counts()
     assert siblings(real) == ["link", "real"]
 
@@ -142,12 +142,13 @@ def test_a_symbolic_link_to_a_store_is_kept(tmp_path: Path, release: export.Rele
 KILLED_LOAD = """
 import sys, time
 from asean_customs_kg.backends import stores
+from asean_customs_kg.release import loading
 from store_helpers import with_extra
 from asean_customs_kg.release import export
 def progress(done, total):
     print("loading", flush=True)
     time.sleep(600)
-stores.load_store(sys.argv[1], with_extra(export.build_release()), progress=progress)
+loading.load_store(sys.argv[1], with_extra(export.build_release()), progress=progress)
 """
 
 
@@ -171,7 +172,7 @@ def test_a_store_killed_mid_load_keeps_its_previous_contents(
     tmp_path: Path, release: export.Release
 ) -> None:
     path = tmp_path / "store"
-    stores.load_store_files(path)
+    loading.load_store_files(path)
     run_killed(KILLED_LOAD, path, signal_line="loading\n")
     # The kill came mid-load: the new store sits half-written in the load's work directory...
     (work,) = storedir.StorePaths(path).works()
@@ -180,7 +181,7 @@ def test_a_store_killed_mid_load_keeps_its_previous_contents(
     assert graph_counts(path) == release.counts()
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is False
     # The next load clears the leftovers.
-    stores.load_store(path, with_extra(release))
+    loading.load_store(path, with_extra(release))
     assert stores.StoreBackend(path).query(HAS_EXTRA).boolean is True
     assert siblings(path) == ["store"]
 
@@ -188,7 +189,7 @@ def test_a_store_killed_mid_load_keeps_its_previous_contents(
 # A load of a second release killed (SIGKILL) at one point of the swap (see storedir's doc).
 CRASH_IN_SWAP = """
 import os, signal, sys
-from asean_customs_kg.release import export, storedir; from asean_customs_kg.backends import stores
+from asean_customs_kg.release import export, loading; from asean_customs_kg.backends import storedir
 from store_helpers import with_extra
 point = sys.argv[2]
 renames = []
@@ -212,7 +213,7 @@ def remove(path):
     real_remove(path)
 os.rename = rename
 storedir.remove = remove
-stores.load_store(sys.argv[1], with_extra(export.build_release()))
+loading.load_store(sys.argv[1], with_extra(export.build_release()))
 """
 
 
@@ -229,7 +230,7 @@ def test_a_load_killed_in_its_swap_leaves_one_whole_store(
     tmp_path: Path, release: export.Release, point: str, new: bool, left: list[str]
 ) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, release)
+    loading.load_store(path, release)
     script = CRASH_IN_SWAP.replace("sys.argv[2]", repr(point))
     run_killed(script, path, signal_line="crashing\n")
     # (The lock file stays too, unlocked: the kernel let go of the lock with the process.)
@@ -240,7 +241,7 @@ def test_a_load_killed_in_its_swap_leaves_one_whole_store(
     assert len(run_query("bodies", backend=backend)) > 0
     del backend
     # The next load puts things right: the previous store back, or the rest deleted.
-    stores.load_store(path, release)
+    loading.load_store(path, release)
     assert siblings(path) == ["store"]
     assert graph_counts(path) == release.counts()
 
@@ -252,7 +253,7 @@ def test_an_empty_store_created_mid_swap_gives_way_to_the_previous_one(
     path = tmp_path / "store"
     paths = storedir.StorePaths(path)
     work = storedir.start(paths)
-    stores.load_store(work.old, with_extra(release))  # the previous store, set aside
+    loading.load_store(work.old, with_extra(release))  # the previous store, set aside
     del_store = pyoxigraph.Store(str(path))  # an empty store
     del del_store
     storedir.recover(paths, str(path))
@@ -264,7 +265,7 @@ def test_a_failed_rename_puts_the_previous_store_back(
     tmp_path: Path, release: export.Release, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, release)
+    loading.load_store(path, release)
     real_rename = os.rename
 
     def rename(source: Any, target: Any) -> None:
@@ -274,7 +275,7 @@ def test_a_failed_rename_puts_the_previous_store_back(
 
     monkeypatch.setattr(os, "rename", rename)
     with pytest.raises(EnvError) as caught:
-        stores.load_store(path, with_extra(release))
+        loading.load_store(path, with_extra(release))
     assert str(caught.value).startswith(
         f"{path}: the new store could not replace the previous one ("
     )
@@ -296,10 +297,10 @@ def test_a_count_that_differs_keeps_the_previous_store(
     tmp_path: Path, release: export.Release
 ) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, with_extra(release))
+    loading.load_store(path, with_extra(release))
     held = len(release.graphs[export.DATA_GRAPH])
     with pytest.raises(EnvError) as caught:
-        stores.load_store(path, Miscounted(release.graphs, release.prefixes))
+        loading.load_store(path, Miscounted(release.graphs, release.prefixes))
     assert re.fullmatch(
         re.escape(
             f"the load into {path} failed, the previous contents of the store are intact: "
@@ -318,11 +319,11 @@ def test_a_count_that_differs_keeps_the_previous_store(
 
 def test_a_syntax_error_keeps_the_previous_store(tmp_path: Path, release: export.Release) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, release)
+    loading.load_store(path, release)
     broken = tmp_path / "broken.ttl"
     broken.write_text('@prefix ex: <https://example.org/> .\nex:a ex:b "open\n')
     with pytest.raises(DataError) as caught:
-        stores.load_store_files(path, data=[*resources.data_files(), broken])
+        loading.load_store_files(path, data=[*resources.data_files(), broken])
     assert caught.value.path == broken and caught.value.line == 2
     assert str(caught.value).startswith(f"{broken}:2:")
     assert siblings(path) == ["broken.ttl", "store"]
@@ -331,13 +332,13 @@ def test_a_syntax_error_keeps_the_previous_store(tmp_path: Path, release: export
 
 def test_ctrl_c_keeps_the_previous_store(tmp_path: Path, release: export.Release) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, release)
+    loading.load_store(path, release)
 
     def interrupt(done: int, total: int) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(stores.LoadInterrupted) as caught:
-        stores.load_store_files(path, progress=interrupt)
+    with pytest.raises(LoadInterrupted) as caught:
+        loading.load_store_files(path, progress=interrupt)
     assert caught.value.exit_code == 130
     assert str(caught.value) == (
         f"the load into {path} was interrupted; the previous contents of the store are intact"
@@ -349,15 +350,15 @@ def test_a_load_is_refused_while_another_holds_the_lock(
     tmp_path: Path, release: export.Release
 ) -> None:
     path = tmp_path / "store"
-    stores.load_store(path, release)
+    loading.load_store(path, release)
     paths = storedir.StorePaths(path)
     with storedir.locked(paths, str(path)), pytest.raises(EnvError) as caught:
-        stores.load_store_files(path)
+        loading.load_store_files(path)
     assert str(caught.value) == (
         f"{path}: another load into this store is running; wait for it to finish"
     )
     assert siblings(path) == ["store"]
-    stores.load_store_files(path)  # the lock was let go
+    loading.load_store_files(path)  # the lock was let go
 
 
 def test_a_directory_that_is_not_a_store_is_refused(
@@ -365,7 +366,7 @@ def test_a_directory_that_is_not_a_store_is_refused(
 ) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(UsageError) as caught:
-        stores.load_store(tmp_path, release)
+        loading.load_store(tmp_path, release)
     assert str(caught.value) == (
         f"{tmp_path}: the directory is not empty and holds no Oxigraph store; "
         "give a new or empty directory, or an existing store"
@@ -396,7 +397,7 @@ def test_the_oxigraph_server_serves_the_store(loaded: Path, tmp_path: Path) -> N
         # The store can still be read, but not loaded, while the server holds it.
         assert len(run_query("bodies", backend=stores.StoreBackend(loaded))) > 0
         with pytest.raises(EnvError) as caught:
-            stores.load_store(loaded, export.build_release())
+            loading.load_store(loaded, export.build_release())
         assert str(caught.value) == (
             f"{loaded}: the store is in use by another process (an Oxigraph server?); "
             "stop it and try again"

@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from asean_customs_kg.backends import stores
 from asean_customs_kg.backends.endpoints import Credentials, Endpoint
 from asean_customs_kg.cli.main import main
-from asean_customs_kg.errors import EnvError, UsageError
+from asean_customs_kg.errors import EnvError, LoadInterrupted, UsageError
 from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
-from asean_customs_kg.release import export
+from asean_customs_kg.release import export, loading
 from oxigraph_server import OxigraphServer
 from recording_server import POLL
 from store_helpers import HAS_EXTRA, examples, normalised, with_extra
@@ -49,7 +49,7 @@ def served(
 ) -> Iterator[OxigraphServer]:
     """A server loaded once, for the tests that only read it."""
     with OxigraphServer(tmp_path_factory.mktemp("served")) as server:
-        stores.load_endpoint(server.update_url, release, chunk_size=700)
+        loading.load_endpoint(server.update_url, release, chunk_size=700)
         yield server
 
 
@@ -89,18 +89,18 @@ def test_the_load_leaves_exactly_the_release(
 def test_loading_twice_gives_the_same_state(
     server: OxigraphServer, release: export.Release
 ) -> None:
-    first = stores.load_endpoint(server.update_url, release, chunk_size=1000)
+    first = loading.load_endpoint(server.update_url, release, chunk_size=1000)
     state = quads(server)
-    second = stores.load_endpoint(server.update_url, release, chunk_size=300)
+    second = loading.load_endpoint(server.update_url, release, chunk_size=300)
     assert first.counts == second.counts == release.counts() == counts(server)
     assert second.chunks > first.chunks
     assert quads(server) == state
 
 
 def test_a_new_release_replaces_the_old(server: OxigraphServer, release: export.Release) -> None:
-    stores.load_endpoint(server.update_url, with_extra(release))
+    loading.load_endpoint(server.update_url, with_extra(release))
     assert stores.EndpointBackend(server.query_url).query(HAS_EXTRA).boolean is True
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
     assert stores.EndpointBackend(server.query_url).query(HAS_EXTRA).boolean is False
     assert counts(server) == release.counts()
 
@@ -108,10 +108,10 @@ def test_a_new_release_replaces_the_old(server: OxigraphServer, release: export.
 def test_server_stopped_before_the_load(
     server: OxigraphServer, release: export.Release, tmp_path: Path
 ) -> None:
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
     server.stop()
     with pytest.raises(EnvError) as caught:
-        stores.load_endpoint(server.update_url, with_extra(release))
+        loading.load_endpoint(server.update_url, with_extra(release))
     assert str(caught.value) == (
         "the load failed, the previous contents of the graphs are intact: cannot reach the "
         f"SPARQL endpoint {server.update_url}: connection refused; is the server running?"
@@ -121,7 +121,7 @@ def test_server_stopped_before_the_load(
 
 
 def test_server_stopped_during_the_load(server: OxigraphServer, release: export.Release) -> None:
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
     sent: list[int] = []
 
     def stop_after_two_chunks(done: int, total: int) -> None:
@@ -130,7 +130,7 @@ def test_server_stopped_during_the_load(server: OxigraphServer, release: export.
             server.stop()
 
     with pytest.raises(EnvError) as caught:
-        stores.load_endpoint(
+        loading.load_endpoint(
             server.update_url,
             with_extra(release),
             chunk_size=200,
@@ -149,18 +149,18 @@ def test_server_stopped_during_the_load(server: OxigraphServer, release: export.
         assert stores.EndpointBackend(again.query_url).query(HAS_EXTRA).boolean is False
         # The next load leaves what the interrupted one left (less than a day old, it may be
         # a load still running); the first load a day later drops it.
-        stores.load_endpoint(again.update_url, release)
+        loading.load_endpoint(again.update_url, release)
         assert counts(again) == found
 
 
 def test_interrupted_load(server: OxigraphServer, release: export.Release) -> None:
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
 
     def interrupt(done: int, total: int) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(stores.LoadInterrupted) as caught:
-        stores.load_endpoint(server.update_url, with_extra(release), progress=interrupt)
+    with pytest.raises(LoadInterrupted) as caught:
+        loading.load_endpoint(server.update_url, with_extra(release), progress=interrupt)
     assert caught.value.exit_code == 130
     assert str(caught.value) == (
         "the load was interrupted; the previous contents of the graphs are intact"
@@ -171,13 +171,13 @@ def test_interrupted_load(server: OxigraphServer, release: export.Release) -> No
 def test_a_count_that_does_not_match_stops_the_load(
     server: OxigraphServer, release: export.Release
 ) -> None:
-    stores.load_endpoint(server.update_url, release)
+    loading.load_endpoint(server.update_url, release)
     graphs = dict(release.graphs)
     data = graphs[export.DATA_GRAPH]
     graphs[export.DATA_GRAPH] = [*data, data[0]]  # the server keeps one copy of a triple
     with pytest.raises(EnvError) as caught:
-        stores.load_endpoint(server.update_url, export.Release(graphs, release.prefixes))
-    temporary = stores.temporary_graph(export.DATA_GRAPH, "LOAD")
+        loading.load_endpoint(server.update_url, export.Release(graphs, release.prefixes))
+    temporary = loading.temporary_graph(export.DATA_GRAPH, "LOAD")
     assert re.fullmatch(
         re.escape(
             "the load failed, the previous contents of the graphs are intact: the endpoint "
@@ -190,17 +190,17 @@ def test_a_count_that_does_not_match_stops_the_load(
 
 
 def test_the_query_endpoint_of_an_update_endpoint() -> None:
-    assert stores.query_url_for("http://h:7878/update") == "http://h:7878/query"
-    assert stores.query_url_for("http://h:3030/ds/update") == "http://h:3030/ds/query"
-    assert stores.query_url_for("http://h:7200/repositories/kg/statements") == (
+    assert loading.query_url_for("http://h:7878/update") == "http://h:7878/query"
+    assert loading.query_url_for("http://h:3030/ds/update") == "http://h:3030/ds/query"
+    assert loading.query_url_for("http://h:7200/repositories/kg/statements") == (
         "http://h:7200/repositories/kg"
     )
-    assert stores.query_url_for("http://h:8890/sparql") == "http://h:8890/sparql"
+    assert loading.query_url_for("http://h:8890/sparql") == "http://h:8890/sparql"
 
 
 def test_cli_load_then_query_the_endpoint(server: OxigraphServer, release: export.Release) -> None:
     runner = CliRunner()
-    sent = sum(len(list(stores.chunks(triples))) for triples in release.graphs.values())
+    sent = sum(len(list(loading.chunks(triples))) for triples in release.graphs.values())
     loaded = runner.invoke(main, ["load", "--endpoint", server.update_url])
     assert loaded.exit_code == 0, loaded.output
     assert loaded.stdout.splitlines()[-1] == (
@@ -444,7 +444,7 @@ def test_a_load_failing_mid_way_removes_its_temporary_graphs(
     fake: str, release: export.Release
 ) -> None:
     with pytest.raises(EnvError):
-        stores.load_endpoint(fake + "/fail/update", release)
+        loading.load_endpoint(fake + "/fail/update", release)
     # The look for leftovers failed (quietly), then the first chunk; the clean-up was still
     # attempted.
     assert len(Handler.seen) == 3

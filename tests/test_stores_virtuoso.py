@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from asean_customs_kg.backends import stores
 from asean_customs_kg.backends.endpoints import Endpoint
 from asean_customs_kg.cli.main import main
-from asean_customs_kg.errors import EnvError
-from asean_customs_kg.release import export
+from asean_customs_kg.errors import EnvError, LoadInterrupted
+from asean_customs_kg.release import export, loading
 from store_helpers import HAS_EXTRA, load_with_a_load_meanwhile, with_extra
 from virtuoso_server import LOADER, VirtuosoServer
 
@@ -44,7 +44,7 @@ def release() -> export.Release:
 def server(virtuoso: VirtuosoServer, release: export.Release) -> Iterator[VirtuosoServer]:
     """The session's server; put back as a load of the release leaves it, after the test."""
     yield virtuoso
-    stores.load_endpoint(virtuoso.sparql_url, release)
+    loading.load_endpoint(virtuoso.sparql_url, release)
 
 
 def _term(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None) -> str:
@@ -80,13 +80,13 @@ def has_extra(server: VirtuosoServer) -> bool | None:
 def test_the_load_leaves_exactly_the_release(
     server: VirtuosoServer, release: export.Release
 ) -> None:
-    report = stores.load_endpoint(server.sparql_url, release)
+    report = loading.load_endpoint(server.sparql_url, release)
     assert report.counts == release.counts() == counts(server)
     assert quads(server) == release_quads(release)
     # MOVE emptied the temporary graphs (Virtuoso has no empty graphs: none is left).
     left = Endpoint(server.sparql_url).query(
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-        f'FILTER (STRSTARTS(STR(?g), "{stores.TEMPORARY_GRAPH_BASE}")) }}'
+        f'FILTER (STRSTARTS(STR(?g), "{loading.TEMPORARY_GRAPH_BASE}")) }}'
     )
     assert left.solutions == []
 
@@ -94,18 +94,18 @@ def test_the_load_leaves_exactly_the_release(
 def test_loading_twice_gives_the_same_state(
     server: VirtuosoServer, release: export.Release
 ) -> None:
-    first = stores.load_endpoint(server.sparql_url, release, chunk_size=1000)
+    first = loading.load_endpoint(server.sparql_url, release, chunk_size=1000)
     state = quads(server)
-    second = stores.load_endpoint(server.sparql_url, release, chunk_size=300)
+    second = loading.load_endpoint(server.sparql_url, release, chunk_size=300)
     assert first.counts == second.counts == release.counts() == counts(server)
     assert second.chunks > first.chunks
     assert quads(server) == state
 
 
 def test_a_new_release_replaces_the_old(server: VirtuosoServer, release: export.Release) -> None:
-    stores.load_endpoint(server.sparql_url, with_extra(release))
+    loading.load_endpoint(server.sparql_url, with_extra(release))
     assert has_extra(server) is True
-    stores.load_endpoint(server.sparql_url, release)
+    loading.load_endpoint(server.sparql_url, release)
     assert has_extra(server) is False
     assert counts(server) == release.counts()
 
@@ -126,14 +126,14 @@ def test_a_load_meanwhile_never_empties_the_graphs(
 def test_an_interrupted_load_keeps_the_previous_graphs(
     server: VirtuosoServer, release: export.Release
 ) -> None:
-    stores.load_endpoint(server.sparql_url, release)
+    loading.load_endpoint(server.sparql_url, release)
 
     def interrupt_after_two_chunks(done: int, total: int) -> None:
         if done > 400:
             raise KeyboardInterrupt
 
-    with pytest.raises(stores.LoadInterrupted):
-        stores.load_endpoint(
+    with pytest.raises(LoadInterrupted):
+        loading.load_endpoint(
             server.sparql_url,
             with_extra(release),
             chunk_size=200,
@@ -146,13 +146,13 @@ def test_an_interrupted_load_keeps_the_previous_graphs(
 def test_a_count_that_does_not_match_keeps_the_previous_graphs(
     server: VirtuosoServer, release: export.Release
 ) -> None:
-    stores.load_endpoint(server.sparql_url, release)
+    loading.load_endpoint(server.sparql_url, release)
     graphs = dict(release.graphs)
     data = graphs[export.DATA_GRAPH]
     graphs[export.DATA_GRAPH] = [*data, data[0]]  # the server keeps one copy of a triple
     with pytest.raises(EnvError) as caught:
-        stores.load_endpoint(server.sparql_url, export.Release(graphs, release.prefixes))
-    temporary = stores.temporary_graph(export.DATA_GRAPH, "LOAD")
+        loading.load_endpoint(server.sparql_url, export.Release(graphs, release.prefixes))
+    temporary = loading.temporary_graph(export.DATA_GRAPH, "LOAD")
     assert re.fullmatch(
         re.escape(
             "the load failed, the previous contents of the graphs are intact: the endpoint "
@@ -168,7 +168,7 @@ def test_a_server_stopped_during_the_load_keeps_the_previous_graphs(
     tmp_path: Path, release: export.Release
 ) -> None:
     with VirtuosoServer(tmp_path) as own:
-        stores.load_endpoint(own.sparql_url, release)
+        loading.load_endpoint(own.sparql_url, release)
         sent: list[int] = []
 
         def stop_after_two_chunks(done: int, total: int) -> None:
@@ -177,7 +177,7 @@ def test_a_server_stopped_during_the_load_keeps_the_previous_graphs(
                 own.stop()
 
         with pytest.raises(EnvError) as caught:
-            stores.load_endpoint(
+            loading.load_endpoint(
                 own.sparql_url,
                 with_extra(release),
                 chunk_size=200,
@@ -189,7 +189,7 @@ def test_a_server_stopped_during_the_load_keeps_the_previous_graphs(
         )
     with own:  # started again on its database
         assert quads(own) == release_quads(release)
-        stores.load_endpoint(own.sparql_url, release)  # clears what the failed load left
+        loading.load_endpoint(own.sparql_url, release)  # clears what the failed load left
         assert counts(own) == release.counts()
 
 
@@ -267,7 +267,7 @@ def test_virtuoso_applies_the_operations_of_a_request_one_by_one(
 def test_without_the_update_role_the_load_is_refused(
     server: VirtuosoServer, release: export.Release
 ) -> None:
-    stores.load_endpoint(server.sparql_url, release)
+    loading.load_endpoint(server.sparql_url, release)
     server.sql('REVOKE SPARQL_UPDATE FROM "SPARQL";')
     try:
         result = CliRunner().invoke(main, ["load", "--endpoint", server.sparql_url])

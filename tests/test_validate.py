@@ -21,7 +21,8 @@ import pytest
 from asean_customs_kg import resources
 from asean_customs_kg.rdf.graph import load_oxigraph, load_rdflib
 from asean_customs_kg.validation.checks import load_checks, run_checks
-from asean_customs_kg.validation.logic.reasoning import key_findings, logic_findings, owlrl_findings
+from asean_customs_kg.validation.logic.reasoning import key_findings, owlrl_findings
+from asean_customs_kg.validation.logic.stage import logic_findings
 from asean_customs_kg.validation.problems import Finding, Problem, Stage
 from asean_customs_kg.validation.validate import Report, validate
 from helpers import FIXTURES
@@ -282,15 +283,16 @@ def _split_and_whole(
     """SHACL findings on ``paths`` (with the ontology): the SPARQL constraints on pyoxigraph
     plus pySHACL on the rest, and pySHACL on all the shapes (the run's oracle); and how many
     constraints moved."""
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.reference import shacl_findings
     from asean_customs_kg.validation.shacl.sparql import sparql_findings, split_shapes
-    from asean_customs_kg.validation.validate import _store, _to_rdflib
+    from asean_customs_kg.validation.validate import union_store
 
     case = oracle(paths)
     shapes = oracle.shapes
     core, constraints = split_shapes(shapes)
-    split = set(sparql_findings(_store(case.triples), shapes, constraints))
-    split |= set(shacl_findings(_to_rdflib(case.triples), core))
+    split = set(sparql_findings(union_store(case.triples), shapes, constraints))
+    split |= set(shacl_findings(to_rdflib_graph(case.triples), core))
     return split, set(case.reference), len(constraints)
 
 
@@ -323,20 +325,21 @@ def test_pyoxigraph_reading_matches_rdflib_s() -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from asean_customs_kg.validation.validate import _parse_all, _to_rdflib
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
+    from asean_customs_kg.validation.validate import parse_files
 
     paths = [*resources.ontology_files(), *resources.shapes_files(), *resources.data_files()]
-    triples, problems = _parse_all(paths)
+    triples, problems = parse_files(paths)
     assert problems == []
     for path in paths:
-        graph = _to_rdflib({path: triples[path]})
+        graph = to_rdflib_graph({path: triples[path]})
         assert isomorphic(graph, Graph().parse(path, format="turtle")), path
 
 
 def test_reasoning_in_the_caller_gives_the_same_problems(monkeypatch: pytest.MonkeyPatch) -> None:
     path = INVALID / "logic-functional-property.ttl"
     forked = validate([path], stages=("syntax", "logic"))
-    monkeypatch.setattr("os.cpu_count", lambda: 1)  # _Background then runs in this process
+    monkeypatch.setattr("os.cpu_count", lambda: 1)  # BackgroundRun then runs in this process
     inline = validate([path], stages=("syntax", "logic"))
     assert forked.problems == inline.problems
     assert any(p.rule == "owl:sameAs" for p in inline.problems)
@@ -345,15 +348,15 @@ def test_reasoning_in_the_caller_gives_the_same_problems(monkeypatch: pytest.Mon
 def test_blank_node_labels_are_local_to_their_file(tmp_path: Path) -> None:
     """`_:n` in two files names two blank nodes (Turtle scopes labels to a document), so the
     statements of one file's node are never judged as another file's."""
-    from asean_customs_kg.validation.validate import _parse_all, _store
+    from asean_customs_kg.validation.validate import parse_files, union_store
 
     text = '@prefix ex: <https://example.org/> .\nex:{0} ex:p _:n .\n_:n ex:q "{0}" .\n'
     first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
     first.write_text(text.format("a"), encoding="utf-8")
     second.write_text(text.format("b"), encoding="utf-8")
-    triples, problems = _parse_all([first, second])
+    triples, problems = parse_files([first, second])
     assert problems == []
-    store = _store(triples)
+    store = union_store(triples)
     rows = list(
         store.query(
             "SELECT DISTINCT ?n WHERE { ?n <https://example.org/q> ?v }",

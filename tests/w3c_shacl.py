@@ -167,16 +167,17 @@ class Outcome:
 def run_ackg(case: Case, force: bool) -> Outcome:
     """The case through the project's SHACL stage."""
     from asean_customs_kg.errors import ShapesError
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.engine import shacl_results
-    from asean_customs_kg.validation.validate import _store, _to_rdflib
+    from asean_customs_kg.validation.validate import union_store
 
     data = {case.data: _parse(case.data)}
     shape_triples = data if case.shapes == case.data else {case.shapes: _parse(case.shapes)}
-    shapes = _to_rdflib(shape_triples)
-    graphs = _to_rdflib({**data, **shape_triples})
+    shapes = to_rdflib_graph(shape_triples)
+    graphs = to_rdflib_graph({**data, **shape_triples})
     try:
         results = shacl_results(
-            _store(data), data.values(), shapes, lambda: _to_rdflib(data), force=force
+            union_store(data), data.values(), shapes, lambda: to_rdflib_graph(data), force=force
         )
     except ShapesError as error:
         return Outcome(None, str(error), graphs)
@@ -186,14 +187,14 @@ def run_ackg(case: Case, force: bool) -> Outcome:
 def run_pyshacl(case: Case) -> Outcome:
     """The case through pySHACL alone (inference none, as the project runs it)."""
     from asean_customs_kg.errors import ShapesError
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
     from asean_customs_kg.validation.shacl.reference import shacl_results
-    from asean_customs_kg.validation.validate import _to_rdflib
 
     data = {case.data: _parse(case.data)}
     shape_triples = data if case.shapes == case.data else {case.shapes: _parse(case.shapes)}
-    graphs = _to_rdflib({**data, **shape_triples})
+    graphs = to_rdflib_graph({**data, **shape_triples})
     try:
-        results = shacl_results(_to_rdflib(data), _to_rdflib(shape_triples))
+        results = shacl_results(to_rdflib_graph(data), to_rdflib_graph(shape_triples))
     except ShapesError as error:
         return Outcome(None, str(error), graphs)
     return Outcome(results, None, graphs)
@@ -267,13 +268,13 @@ def right(case: Case, outcome: Outcome) -> bool:
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.compare import isomorphic
 
-    from asean_customs_kg.validation.validate import _to_rdflib
+    from asean_customs_kg.rdf.graph import to_rdflib_graph
 
     if case.result == SHT + "Failure":
         return outcome.results is None
     if outcome.results is None:
         return False
-    manifest = _to_rdflib({case.manifest: _parse(case.manifest)})
+    manifest = to_rdflib_graph({case.manifest: _parse(case.manifest)})
     entry_name = case.name.rsplit("/", 1)[-1]
     entry = next(
         e

@@ -1,6 +1,9 @@
 """ASEAN Customs Knowledge Graph: the ontology, data and saved queries, and tools to use them.
 
-Importing this package is cheap: it loads no RDF library. Submodules import what they need.
+The public API is listed in ``__all__``: running saved and ad-hoc queries, loading the graph,
+the backends a query runs on, the result type, and the errors. Each name is imported on first
+use, so ``import asean_customs_kg`` loads no RDF library (the cold saved-query path counts on
+it); the subpackages hold the rest (see the README's Layout section).
 """
 
 from __future__ import annotations
@@ -10,24 +13,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__version__ = "0.1.0"
-
-# --- the saved-query library (issue 3), imported on first use ---
-
-_LAZY = {
-    "Backend": "query.queries",
-    "EmbeddedBackend": "query.queries",
-    "SavedQuery": "query.queries",
-    "get_query": "query.queries",
-    "list_queries": "query.queries",
-    "load_graph": "query.queries",
-    "run_query": "query.queries",
-    "sparql": "query.queries",
-    "Result": "rdf.results",
-    "to_python": "rdf.results",
-}
-
-if TYPE_CHECKING:
+    from .backends.stores import EndpointBackend as EndpointBackend
+    from .backends.stores import StoreBackend as StoreBackend
+    from .errors import AckgError as AckgError
+    from .errors import DataError as DataError
+    from .errors import EnvError as EnvError
+    from .errors import ExtensionRefused as ExtensionRefused
+    from .errors import LoadInterrupted as LoadInterrupted
+    from .errors import QuerySyntaxError as QuerySyntaxError
+    from .errors import ShapesError as ShapesError
+    from .errors import UsageError as UsageError
     from .query.queries import Backend as Backend
     from .query.queries import EmbeddedBackend as EmbeddedBackend
     from .query.queries import SavedQuery as SavedQuery
@@ -39,10 +34,40 @@ if TYPE_CHECKING:
     from .rdf.results import Result as Result
     from .rdf.results import to_python as to_python
 
+__version__ = "0.1.0"
+
+#: Each public name and the module that defines it, imported on first use.
+_PUBLIC = {
+    # saved and ad-hoc queries
+    "SavedQuery": "query.queries",
+    "get_query": "query.queries",
+    "list_queries": "query.queries",
+    "run_query": "query.queries",
+    "sparql": "query.queries",
+    "load_graph": "query.queries",
+    # the backends a query runs on
+    "Backend": "query.queries",
+    "EmbeddedBackend": "query.queries",
+    "StoreBackend": "backends.stores",
+    "EndpointBackend": "backends.stores",
+    # results
+    "Result": "rdf.results",
+    "to_python": "rdf.results",
+    # errors
+    "AckgError": "errors",
+    "DataError": "errors",
+    "EnvError": "errors",
+    "ExtensionRefused": "errors",
+    "LoadInterrupted": "errors",
+    "QuerySyntaxError": "errors",
+    "ShapesError": "errors",
+    "UsageError": "errors",
+}
+
 
 def __getattr__(name: str) -> Any:
     """Imports the library's public names on first use, so ``import asean_customs_kg`` is cheap."""
-    module = _LAZY.get(name)
+    module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
@@ -50,4 +75,4 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f".{module}", __name__), name)
 
 
-__all__ = ["__version__", *_LAZY]
+__all__ = ["__version__", *_PUBLIC]

@@ -1,13 +1,18 @@
-"""The project's exceptions.
+"""The project's exceptions and exit codes, in one place.
 
 Every error a user can cause derives from :class:`AckgError`. Each class carries the exit code
 that the ``ackg`` command returns for it, so the CLI maps errors to exit codes in one place:
 
 * 1 -- :class:`DataError`: the data is invalid (syntax, shapes, logic, checks).
-* 2 -- :class:`UsageError`: the request is wrong (unknown query, bad parameter or option).
+* 2 -- :class:`UsageError`: the request is wrong (unknown query, bad parameter or option);
+  :class:`QuerySyntaxError` (an engine rejected the query text) and :class:`ExtensionRefused`
+  (a call outside SPARQL 1.1 that was not allowed) are usage errors.
 * 2 -- :class:`EnvError`: the environment is wrong (unreachable endpoint, missing binary, I/O).
 * 2 -- :class:`ShapesError`: the SHACL shapes are wrong (a query SHACL forbids, a shape the
   validator cannot read), so the data could not be judged.
+* 130 -- :class:`LoadInterrupted`: the user interrupted a load before it replaced anything.
+
+The lowest layer of the package: it imports nothing else of it.
 """
 
 from __future__ import annotations
@@ -15,7 +20,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["AckgError", "DataError", "EnvError", "ShapesError", "UsageError"]
+__all__ = [
+    "EXIT_DATA",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "AckgError",
+    "DataError",
+    "EnvError",
+    "ExtensionRefused",
+    "LoadInterrupted",
+    "QuerySyntaxError",
+    "ShapesError",
+    "UsageError",
+    "environment_error",
+]
+
+#: Success, or the data conforms.
+EXIT_OK = 0
+#: The data is invalid: syntax, shapes, logic or a quality check.
+EXIT_DATA = 1
+#: A usage or environment error: unknown query, bad parameter, unreachable endpoint...
+EXIT_USAGE = 2
+#: Interrupted by the user (Ctrl-C), as shells report SIGINT.
+EXIT_INTERRUPTED = 130
 
 
 def _one_line(text: str) -> str:
@@ -27,7 +55,7 @@ class AckgError(Exception):
     """Base class of the project's errors; ``str()`` of any of them is a single line."""
 
     #: The exit code of the ``ackg`` command when this error ends it.
-    exit_code: int = 2
+    exit_code: int = EXIT_USAGE
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -45,7 +73,7 @@ class DataError(AckgError):
     below the current directory is shown relative to it.
     """
 
-    exit_code = 1
+    exit_code = EXIT_DATA
 
     def __init__(
         self,
@@ -80,14 +108,14 @@ class DataError(AckgError):
 class UsageError(AckgError):
     """A wrong request: an unknown query, a missing or invalid parameter, a bad option."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class EnvError(AckgError):
     """A problem outside the data and the request: an unreachable endpoint, a missing binary,
     an unreadable file or another I/O failure."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class ShapesError(UsageError):
@@ -95,7 +123,31 @@ class ShapesError(UsageError):
     ``VALUES``, ``SERVICE``...), a feature the validator refuses rather than skip, or a shape
     pySHACL cannot load. The message names the shape and the rule."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
+
+
+class QuerySyntaxError(UsageError):
+    """An engine rejected the query text; ``line`` and ``column`` locate it when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class ExtensionRefused(UsageError):
+    """What :func:`asean_customs_kg.rdf.sparqltext.check_extensions` raises: the message, and
+    ``offset``, where in the text the refused function, word or character stands."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+class LoadInterrupted(EnvError):
+    """The user interrupted a load (Ctrl-C) before it replaced anything."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 def environment_error(error: OSError) -> EnvError:

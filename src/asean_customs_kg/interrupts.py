@@ -32,6 +32,8 @@ import os
 import sys
 from collections.abc import Callable
 
+from .errors import EXIT_INTERRUPTED
+
 # ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
 # this block; the names below are plain at run time).
 TYPE_CHECKING = False
@@ -45,7 +47,6 @@ else:  # the C module: the signal module's enums would cost the cold saved-query
     import _signal as signal
 
 __all__ = [
-    "EXIT_INTERRUPTED",
     "GRACE",
     "IN_CALLER",
     "SCRATCH",
@@ -54,8 +55,6 @@ __all__ = [
     "run_interruptibly",
 ]
 
-#: The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
 #: Seconds the main thread is given to end the command after SIGINT before the watchdog does.
 GRACE = 0.6
 #: True while a :class:`Watchdog` covers the calling thread's command (the ``ackg`` script's

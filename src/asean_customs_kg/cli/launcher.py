@@ -14,9 +14,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-__all__ = ["fast_query_arguments", "main", "script"]
+from ..choices import QUERY_FORMATS
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
-_FORMATS = frozenset({"table", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld"})
+__all__ = ["fast_query_arguments", "main", "run_fast", "script"]
 
 
 def fast_query_arguments(
@@ -34,9 +35,9 @@ def fast_query_arguments(
             params.append(rest.pop(0))
         elif option.startswith("--param="):
             params.append(option[len("--param=") :])
-        elif option == "--format" and rest and rest[0] in _FORMATS:
+        elif option == "--format" and rest and rest[0] in QUERY_FORMATS:
             fmt = rest.pop(0)
-        elif option.startswith("--format=") and option[len("--format=") :] in _FORMATS:
+        elif option.startswith("--format=") and option[len("--format=") :] in QUERY_FORMATS:
             fmt = option[len("--format=") :]
         else:
             return None
@@ -45,7 +46,9 @@ def fast_query_arguments(
     return name, params, fmt
 
 
-def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
+def run_fast(name: str, params: list[str], fmt: str | None) -> int:
+    """Answers ``ackg query NAME --param KEY=VALUE... [--format FMT]`` without click: prints
+    what the click command prints and returns its exit code."""
     from ..errors import AckgError
 
     try:
@@ -75,7 +78,7 @@ def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
 
         sys.stderr.write("ackg: error: interrupted\n")
         announced()
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         import os
 
@@ -85,8 +88,8 @@ def _run_fast(name: str, params: list[str], fmt: str | None) -> int:
         from ..errors import environment_error
 
         sys.stderr.write(f"ackg: error: {environment_error(error)}\n")
-        return 2
-    return 0
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> None:
@@ -111,7 +114,7 @@ def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> Non
             # The watchdog ends a long query on Ctrl-C: no worker thread is needed to hear it.
             covered = IN_CALLER.set(watchdog.active)
             try:
-                code = _run_fast(*fast)
+                code = run_fast(*fast)
             finally:
                 IN_CALLER.reset(covered)
             answered_fast = True
@@ -122,7 +125,7 @@ def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> Non
     except KeyboardInterrupt:  # between the commands' own handlers (e.g. while importing)
         sys.stderr.write("ackg: error: interrupted\n")
         announced()
-        code = 130
+        code = EXIT_INTERRUPTED
     finally:
         watchdog.stand_down()
     if answered_fast and end_process:

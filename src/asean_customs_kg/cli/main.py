@@ -17,33 +17,33 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
-from ..errors import AckgError
+from ..choices import (
+    DIAGRAM_FORMATS,
+    DIAGRAM_KINDS,
+    DIAGRAM_SUFFIXES,
+    DIFF_FORMATS,
+    EXPORT_FORMATS,
+    QUERY_FORMATS,
+    REPORT_FORMATS,
+    TABLE_FORMATS,
+)
+from ..errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, AckgError
 from ..interrupts import announced
 
+if TYPE_CHECKING:
+    from ..choices import DiagramFormat, DiagramKind, DiffFormat, ExportFormat, ReportFormat
+
 __all__ = [
-    "EXIT_DATA",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_USAGE",
     "PROG",
     "AckgGroup",
     "main",
     "run",
 ]
-
-#: Success, or the data conforms.
-EXIT_OK = 0
-#: The data is invalid: syntax, shapes, logic or a quality check.
-EXIT_DATA = 1
-#: A usage or environment error: unknown query, bad parameter, unreachable endpoint...
-EXIT_USAGE = 2
-#: Interrupted by the user (Ctrl-C), as shells report SIGINT.
-EXIT_INTERRUPTED = 130
 
 PROG = "ackg"
 
@@ -199,8 +199,6 @@ def run(args: Sequence[str] | None = None) -> int:
 
 # --- query commands ---
 
-_TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
-_ALL_FORMATS = (*_TABLE_FORMATS, "ttl", "nt", "jsonld")
 _FORMAT_HELP = (
     "table (default), csv, tsv, json (SPARQL 1.1 results), md; for CONSTRUCT/DESCRIBE "
     "queries ttl (default), nt or jsonld."
@@ -298,7 +296,7 @@ def _params(values: Sequence[str]) -> dict[str, str]:
 
 @main.command("queries")
 @click.option(
-    "--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", help="Output format."
+    "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", help="Output format."
 )
 def queries_command(fmt: str) -> None:
     """List the saved queries: name, summary and parameters.
@@ -328,7 +326,7 @@ def queries_command(fmt: str) -> None:
     help="A parameter value; repeat for several. A body may be given by acronym "
     "(any case), name or IRI.",
 )
-@click.option("--format", "fmt", type=click.Choice(_ALL_FORMATS), default=None, help=_FORMAT_HELP)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None, help=_FORMAT_HELP)
 @_target_options
 def query_command(
     name: str,
@@ -356,7 +354,7 @@ def query_command(
 
 @main.command("sparql")
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(_ALL_FORMATS), default=None, help=_FORMAT_HELP)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None, help=_FORMAT_HELP)
 @click.option(
     "--allow-network",
     is_flag=True,
@@ -415,7 +413,7 @@ def sparql_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit", "github"]),
+    type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
     help="text: grouped by file, for people; json; junit: JUnit XML for CI test reports; "
@@ -470,13 +468,13 @@ def validate_command(
     """
     from typing import cast
 
-    from ..validation.report import Format, format_report, summary
+    from ..validation.report import format_report, summary
     from ..validation.validate import validate
 
     report = validate(
         list(paths) or None, with_project_data=not without_project_data, root=_root(root)
     )
-    text = format_report(report, cast(Format, fmt), strict)
+    text = format_report(report, cast("ReportFormat", fmt), strict)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -508,7 +506,7 @@ def validate_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(DIFF_FORMATS),
     default="text",
     show_default=True,
     help="text for people; markdown for a pull request comment or $GITHUB_STEP_SUMMARY; json.",
@@ -533,7 +531,7 @@ def diff_command(old: str | None, new: str | None, with_queries: bool, fmt: str)
     from typing import cast
 
     from ..release.diff import diff_sides, open_side
-    from ..release.diff_report import DiffFormat, format_diff
+    from ..release.diff_report import format_diff
 
     project = _root()
     with open_side(old or "HEAD", project) as before, open_side(new, project) as after:
@@ -543,19 +541,17 @@ def diff_command(old: str | None, new: str | None, with_queries: bool, fmt: str)
             from ..release.diff_queries import diff_queries
 
             queries = diff_queries(before, after, project)
-    click.echo(format_diff(before, after, diffs, queries, cast(DiffFormat, fmt)), nl=False)
+    click.echo(format_diff(before, after, diffs, queries, cast("DiffFormat", fmt)), nl=False)
 
 
 # --- export / load ---
-
-_EXPORT_FORMATS = ("trig", "nq", "jsonld", "ttl", "nt")
 
 
 @main.command("export")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_EXPORT_FORMATS),
+    type=click.Choice(EXPORT_FORMATS),
     default=None,
     help="trig, nq or jsonld keep the ontology, the shapes, the data and the description in "
     "named graphs; ttl and nt merge them into one graph. Default: from the -o file's suffix "
@@ -584,7 +580,7 @@ def export_command(fmt: str | None, output: str | None) -> None:
 
     chosen = fmt or (export.format_from_suffix(output) if output else None) or "trig"
     release = export.build_release(root=_root())
-    kind = cast("export.ExportFormat", chosen)
+    kind = cast("ExportFormat", chosen)
     if output is None:
         click.echo(export.serialize(release, kind), nl=False)
         return
@@ -666,8 +662,7 @@ def load_command(
         raise UsageError("--query-endpoint applies to --endpoint only")
     if chunk_size is not None and endpoint is None:
         raise UsageError("--chunk-size applies to --endpoint only")
-    from ..backends import stores
-    from ..release import export
+    from ..release import export, loading
 
     with contextlib.ExitStack() as stack:
         progress = None
@@ -684,15 +679,15 @@ def load_command(
                 bars[0].update(done - bars[0].pos)
 
         if store is not None:
-            report = stores.load_store_files(store, progress=progress, root=_root())
+            report = loading.load_store_files(store, progress=progress, root=_root())
             steps = f"from {report.chunks} files"
         else:
             assert endpoint is not None
-            report = stores.load_endpoint(
+            report = loading.load_endpoint(
                 endpoint,
                 export.build_release(root=_root()),
                 query_url=query_endpoint,
-                chunk_size=chunk_size or stores.DEFAULT_CHUNK_SIZE,
+                chunk_size=chunk_size or loading.DEFAULT_CHUNK_SIZE,
                 timeout=timeout,
                 progress=progress,
             )
@@ -707,13 +702,11 @@ def load_command(
 
 # --- diagrams and docs ---
 
-_DIAGRAM_SUFFIXES = {".mmd": "mermaid", ".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png"}
-
 
 @main.command("diagram")
 @click.option(
     "--kind",
-    type=click.Choice(["structure", "timeline"]),
+    type=click.Choice(DIAGRAM_KINDS),
     default="structure",
     show_default=True,
     help="structure: the org chart of the bodies and their reporting lines; timeline: "
@@ -722,7 +715,7 @@ _DIAGRAM_SUFFIXES = {".mmd": "mermaid", ".dot": "dot", ".gv": "dot", ".svg": "sv
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["mermaid", "dot", "svg", "png"]),
+    type=click.Choice(DIAGRAM_FORMATS),
     default=None,
     help="mermaid or dot (text, no program needed), svg or png (run Graphviz's dot). "
     "Default: from the -o file's suffix (.mmd, .dot, .gv, .svg, .png), else mermaid.",
@@ -750,8 +743,8 @@ def diagram_command(kind: str, fmt: str | None, output: str | None) -> None:
 
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
-        fmt = _DIAGRAM_SUFFIXES.get(suffix, "mermaid")
-    picture = diagram.diagram(cast("diagram.Kind", kind), cast("diagram.Format", fmt), root=_root())
+        fmt = DIAGRAM_SUFFIXES.get(suffix, "mermaid")
+    picture = diagram.diagram(cast("DiagramKind", kind), cast("DiagramFormat", fmt), root=_root())
     data = picture.encode("utf-8") if isinstance(picture, str) else picture
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream

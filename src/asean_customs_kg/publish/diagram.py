@@ -25,20 +25,22 @@ import subprocess
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import pyoxigraph
 
 from .. import resources
+from ..choices import DIAGRAM_FORMATS, DIAGRAM_KINDS
 from ..errors import DataError, EnvError, UsageError
 from ..rdf.graph import load_oxigraph
+from ..rdf.vocab import ORG_REPORTS_TO
+
+if TYPE_CHECKING:
+    from ..choices import DiagramFormat, DiagramKind
+
 
 __all__ = [
-    "FORMATS",
-    "KINDS",
     "Edge",
-    "Format",
-    "Kind",
     "Moment",
     "Node",
     "Structure",
@@ -53,10 +55,6 @@ __all__ = [
     "timeline_mermaid",
 ]
 
-Kind: TypeAlias = Literal["structure", "timeline"]
-Format: TypeAlias = Literal["mermaid", "dot", "svg", "png"]
-KINDS: tuple[Kind, ...] = ("structure", "timeline")
-FORMATS: tuple[Format, ...] = ("mermaid", "dot", "svg", "png")
 
 Reporting: TypeAlias = Literal["stated", "derived", "none"]
 
@@ -252,7 +250,7 @@ def read_structure(store: pyoxigraph.Store) -> Structure:
         pair = (row["sub"], row["sup"])
         labels = pairs.setdefault(pair, {})
         label = row.get("relLabel", row["rel"])
-        if row["rel"] == "http://www.w3.org/ns/org#reportsTo":
+        if row["rel"] == ORG_REPORTS_TO:
             derived = "derivation" in row
             if derived or reporting.get(pair) != "derived":
                 reporting[pair] = "derived" if derived else "stated"
@@ -297,7 +295,8 @@ def read_structure(store: pyoxigraph.Store) -> Structure:
             target=keys[sup],
             reporting=reporting.get((sub, sup), "none"),
             labels=tuple(
-                labels[rel] for rel in sorted(labels, key=lambda r: (r != _REPORTS_TO, labels[r]))
+                labels[rel]
+                for rel in sorted(labels, key=lambda r: (r != ORG_REPORTS_TO, labels[r]))
             ),
         )
         for (sub, sup), labels in sorted(
@@ -305,9 +304,6 @@ def read_structure(store: pyoxigraph.Store) -> Structure:
         )
     ]
     return Structure(nodes=nodes, edges=edges)
-
-
-_REPORTS_TO = "http://www.w3.org/ns/org#reportsTo"
 
 
 def read_timeline(store: pyoxigraph.Store) -> list[Moment]:
@@ -530,8 +526,8 @@ def render(dot_source: str, fmt: Literal["svg", "png"], program: str = "dot") ->
 
 
 def diagram(
-    kind: Kind = "structure",
-    fmt: Format = "mermaid",
+    kind: DiagramKind = "structure",
+    fmt: DiagramFormat = "mermaid",
     store: pyoxigraph.Store | None = None,
     root: resources.RootLike = None,
 ) -> str | bytes:
@@ -539,10 +535,14 @@ def diagram(
 
     ``store`` defaults to the ontology and data of the project at ``root`` (:func:`load_store`).
     """
-    if kind not in KINDS:
-        raise UsageError(f"unknown diagram kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown diagram format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if kind not in DIAGRAM_KINDS:
+        raise UsageError(
+            f"unknown diagram kind {kind!r}; expected one of {', '.join(DIAGRAM_KINDS)}"
+        )
+    if fmt not in DIAGRAM_FORMATS:
+        raise UsageError(
+            f"unknown diagram format {fmt!r}; expected one of {', '.join(DIAGRAM_FORMATS)}"
+        )
     store = load_store(root) if store is None else store
     if kind == "structure":
         structure = read_structure(store)

@@ -34,6 +34,7 @@ import click
 
 from .. import __version__, resources
 from ..errors import EnvError
+from ..rdf.vocab import SH
 
 if TYPE_CHECKING:
     import rdflib
@@ -45,6 +46,7 @@ __all__ = [
     "Link",
     "Page",
     "build",
+    "capture",
     "cli_page",
     "example_command",
     "ontology_page",
@@ -476,7 +478,6 @@ _SHAPE_SKIP = {"path", "name", "message", "description", "sparql", "property"}
 
 
 _NODE_SKIP = {"targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "severity"}
-_SH = "http://www.w3.org/ns/shacl#"
 
 
 def _constraints(graph: rdflib.Graph, names: _Names, node: object, skip: set[str]) -> list[Inline]:
@@ -487,7 +488,7 @@ def _constraints(graph: rdflib.Graph, names: _Names, node: object, skip: set[str
             graph.predicate_objects(node),  # type: ignore[arg-type]
             key=lambda po: names.qname(po[0]),
         )
-        if str(p).startswith(_SH) and str(p)[len(_SH) :] not in skip
+        if str(p).startswith(SH) and str(p)[len(SH) :] not in skip
     ]
 
 
@@ -495,7 +496,7 @@ def shapes_page(root: resources.RootLike = None) -> Page:
     """The data dictionary: one section per SHACL node shape."""
     from rdflib import RDF, RDFS, Namespace
 
-    sh = Namespace("http://www.w3.org/ns/shacl#")
+    sh = Namespace(SH)
     files = resources.shapes_files(root)
     graph = _load(files)
     names = _Names(graph, set())
@@ -576,7 +577,9 @@ def example_command(query: SavedQuery) -> list[str]:
     return args
 
 
-def _capture(run: Runner, args: Sequence[str]) -> tuple[int, str, str]:
+def capture(run: Runner, args: Sequence[str]) -> tuple[int, str, str]:
+    """``run`` (the CLI's runner) on ``args``: its exit code and what it printed on standard
+    output and standard error."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = run(list(args))
@@ -626,7 +629,7 @@ def queries_page(run: Runner | None = None, root: resources.RootLike = None) -> 
         page.para("Example:")
         page.code("ackg " + shlex.join(example_command(query)))
         if run is not None:
-            code, out, err = _capture(run, example_command(query))
+            code, out, err = capture(run, example_command(query))
             page.para("Output:" if code == 0 else f"Output (exit code {code}):")
             page.code(out + err if out or err else "(no output)")
         page.para("The query:")

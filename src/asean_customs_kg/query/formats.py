@@ -22,13 +22,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph
 
+from ..choices import GRAPH_FORMATS, TABLE_FORMATS
 from ..errors import UsageError
 from ..rdf.results import Result, Term
+from ..rdf.vocab import XSD
 
 __all__ = [
-    "GRAPH_FORMATS",
     "RESULTS_FORMATS",
-    "TABLE_FORMATS",
     "UNSHOWN",
     "format_records",
     "format_result",
@@ -37,14 +37,9 @@ __all__ = [
     "visible",
 ]
 
-#: Formats for SELECT and ASK results.
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
-#: Formats for CONSTRUCT and DESCRIBE results.
-GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 #: The W3C results formats, by the name of pyoxigraph's ``QueryResultsFormat`` for each.
 RESULTS_FORMATS = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _LOCAL_NAME = r"[A-Za-z_][\w-]*"
 
 
@@ -82,7 +77,7 @@ def _json_term(term: Term) -> dict[str, str]:
     value: dict[str, str] = {"type": "literal", "value": term.value}
     if term.language:
         value["xml:lang"] = term.language
-    elif term.datatype.value != _XSD + "string":
+    elif term.datatype.value != XSD + "string":
         value["datatype"] = term.datatype.value
     return value
 

@@ -41,12 +41,11 @@ from pathlib import Path
 import pyoxigraph
 
 from .. import resources
-from ..errors import DataError, EnvError, UsageError
+from ..errors import DataError, EnvError, ExtensionRefused, QuerySyntaxError, UsageError
 from ..interrupts import run_interruptibly
 from ..rdf.results import Result
 from ..rdf.sparqltext import (
     BindableTerm,
-    ExtensionRefused,
     bind_values,
     check_extensions,
     check_read_only,
@@ -55,6 +54,7 @@ from ..rdf.sparqltext import (
     sparql_term,
     variables_of,
 )
+from ..rdf.vocab import ORG, SKOS, XSD
 
 # ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
 # this block; the names below are plain at run time).
@@ -84,7 +84,6 @@ __all__ = [
 #: The longest parameter value accepted, in characters.
 MAX_VALUE_LENGTH = 1000
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _NAME = r"[a-z0-9][a-z0-9-]*"
 _HEADER_LINE = r"#\+ ?(.*)"
 _KEY_VALUE = r"([A-Za-z_][\w-]*)\s*:\s*(.*)"
@@ -108,14 +107,12 @@ _LEXICAL: dict[str, tuple[str, str]] = {
 _SURROGATE = "[\ud800-\udfff]"
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_ORG = "http://www.w3.org/ns/org#"
 # The properties that name a resource, ranked: 1 acronyms, 2 names, 3 identifiers.
 _NAMING = (
-    (1, f"<{_SKOS}notation>"),
-    (2, f"<{_SKOS}prefLabel>"),
-    (2, f"<{_SKOS}altLabel>"),
-    (3, f"<{_ORG}identifier>"),
+    (1, f"<{SKOS}notation>"),
+    (2, f"<{SKOS}prefLabel>"),
+    (2, f"<{SKOS}altLabel>"),
+    (3, f"<{ORG}identifier>"),
 )
 # Exact spellings: one VALUES block of (rank, property, literal) rows, filled in by
 # _exact_lookup, so that each row is a lookup in the store's predicate-object index and the
@@ -133,7 +130,7 @@ _LOOKUP = f"""SELECT DISTINCT ?rank ?resource WHERE {{
 _DESCRIBED = "ASK { ?_resource ?predicate ?object }"
 # The language tags tried for an exact name, besides the plain string.
 _LANGUAGES = ("en",)
-_ACRONYMS = f"SELECT DISTINCT ?acronym WHERE {{ ?resource <{_SKOS}notation> ?acronym }}"
+_ACRONYMS = f"SELECT DISTINCT ?acronym WHERE {{ ?resource <{SKOS}notation> ?acronym }}"
 
 
 if not TYPE_CHECKING:  # a plain base class at run time; a protocol for the type checker
@@ -154,15 +151,6 @@ class Backend(Protocol):
     def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
         """Runs ``sparql`` with ``bindings`` and returns its result."""
         ...
-
-
-class QuerySyntaxError(UsageError):
-    """An engine rejected the query text; ``line`` and ``column`` locate it when known."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.line = line
-        self.column = column
 
 
 class EmbeddedBackend:
@@ -267,7 +255,7 @@ class Parameter:
         if self.kind == "iri":
             return "an acronym, a name or an IRI"
         if self.kind == "typed" and self.datatype is not None:
-            local = self.datatype.removeprefix(_XSD)
+            local = self.datatype.removeprefix(XSD)
             return _LEXICAL[local][1] if local in _LEXICAL else f"a value of type xsd:{local}"
         return "a text value"
 
@@ -401,7 +389,7 @@ def _parameters(variables: Sequence[str], header: Mapping[str, object]) -> tuple
             kind, stem = "iri", stem[: -len("_iri")]
         elif "_xsd_" in stem:
             stem, local = stem.split("_xsd_", 1)
-            kind, datatype = "typed", _XSD + local
+            kind, datatype = "typed", XSD + local
         default = defaults.get(stem)
         found.append(
             Parameter(
@@ -598,7 +586,7 @@ def _value(parameter: Parameter, value: str, backend: Backend, query: SavedQuery
     if parameter.kind == "iri":
         return resolve_iri(backend, value.strip(), query.prefixes, parameter.name)
     if parameter.kind == "typed" and parameter.datatype is not None:
-        local = parameter.datatype.removeprefix(_XSD)
+        local = parameter.datatype.removeprefix(XSD)
         check = _LEXICAL.get(local)
         if check is not None and not re.fullmatch(check[0], value):
             raise UsageError(
@@ -615,7 +603,7 @@ def _value(parameter: Parameter, value: str, backend: Backend, query: SavedQuery
                     f"invalid value {_show(value)} for parameter '{parameter.name}': "
                     f"expected {check[1] if check else 'a date'}"
                 ) from error
-        if check is None and parameter.datatype.startswith(_XSD) and not _well_formed(value, local):
+        if check is None and parameter.datatype.startswith(XSD) and not _well_formed(value, local):
             raise UsageError(
                 f"invalid value {_show(value)} for parameter '{parameter.name}': "
                 f"expected {parameter.expected}"
@@ -638,7 +626,7 @@ def _well_formed(value: str, local: str) -> bool:
         return re.fullmatch(_LEXICAL["integer"][0], value) is not None
     if local in _UNICODE_TYPES:
         return True
-    cast = f"SELECT (<{_XSD}{local}>({sparql_term(pyoxigraph.Literal(value))}) AS ?v) WHERE {{}}"
+    cast = f"SELECT (<{XSD}{local}>({sparql_term(pyoxigraph.Literal(value))}) AS ?v) WHERE {{}}"
     try:
         answer = pyoxigraph.Store().query(cast)
     except (SyntaxError, RuntimeError, OSError, ValueError):

@@ -4,34 +4,49 @@ Each file is parsed on its own, so a syntax error names the file, line and colum
 happened (a :class:`~asean_customs_kg.errors.DataError`). A file that cannot be read at all is an
 :class:`~asean_customs_kg.errors.EnvError`. All triples go to the default graph.
 
-rdflib is imported only inside :func:`load_rdflib` (and :func:`check_syntax` with
-``engine="rdflib"``), so that the query path, which uses pyoxigraph, never pays for it.
+pyoxigraph's terms become rdflib's (:func:`to_rdflib_term`, :func:`to_rdflib_graph`) as rdflib's
+own parser would make them, for the reference engines of validation (pySHACL, owlrl).
+
+rdflib is imported only inside the functions that need it, so that the query path, which uses
+pyoxigraph, never pays for it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph
 
 from ..errors import DataError, EnvError
+from .vocab import XSD_STRING
 
 # ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
 # this block; the names below are plain at run time).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Literal, TypeAlias
+    from typing import Any, Literal, TypeAlias
 
     import rdflib
+    from rdflib.term import Node
 
     Engine: TypeAlias = Literal["oxigraph", "rdflib"]
 else:
     Engine = str
 
-__all__ = ["Engine", "check_syntax", "load_oxigraph", "load_rdflib"]
+__all__ = [
+    "Engine",
+    "check_syntax",
+    "load_oxigraph",
+    "load_rdflib",
+    "oxigraph_syntax_error",
+    "to_rdflib_graph",
+    "to_rdflib_term",
+    "too_large_error",
+    "unreadable_error",
+]
 
 StrPath: TypeAlias = str | os.PathLike[str]
 
@@ -41,12 +56,13 @@ _OXIGRAPH_POSITION = r"^Parser error (?:at|between) [^:]*:\s*"
 _BUFFER_LIMIT = r"buffer maximal size of (\d+)"
 
 
-def _unreadable(path: Path, error: OSError) -> EnvError:
+def unreadable_error(path: Path, error: OSError) -> EnvError:
+    """The one-line error for a file that cannot be read at all."""
     reason = error.strerror or str(error)
     return EnvError(f"{path}: cannot read the file: {reason}")
 
 
-def _too_large(path: Path, error: MemoryError) -> DataError | EnvError:
+def too_large_error(path: Path, error: MemoryError) -> DataError | EnvError:
     """pyoxigraph's parser holds one term at a time in a buffer of bounded size (16 MiB in
     0.5): a longer literal or IRI ends the parse with a MemoryError naming that size. Any
     other MemoryError is the machine's."""
@@ -60,7 +76,9 @@ def _too_large(path: Path, error: MemoryError) -> DataError | EnvError:
     )
 
 
-def _from_oxigraph(path: Path, error: SyntaxError) -> DataError:
+def oxigraph_syntax_error(path: Path, error: SyntaxError) -> DataError:
+    """pyoxigraph's syntax error in the file at ``path`` as a :class:`DataError` with the file,
+    line and column, worded for a person editing Turtle."""
     message = re.sub(_OXIGRAPH_POSITION, "", error.msg or str(error))
     if message.startswith("\ufeff"):
         # What some editors write first when saving as "UTF-8"; the Turtle grammar has no
@@ -100,7 +118,7 @@ def _parse_rdflib(graph: rdflib.Graph, path: Path) -> None:
     try:
         graph.parse(source=path, format="turtle")
     except OSError as error:
-        raise _unreadable(path, error) from error
+        raise unreadable_error(path, error) from error
     except (SyntaxError, ParserError, ValueError) as error:
         raise _from_rdflib(path, error) from error
 
@@ -110,11 +128,11 @@ def _parse_oxigraph(path: Path) -> None:
         for _ in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE):
             pass
     except SyntaxError as error:
-        raise _from_oxigraph(path, error) from error
+        raise oxigraph_syntax_error(path, error) from error
     except OSError as error:
-        raise _unreadable(path, error) from error
+        raise unreadable_error(path, error) from error
     except MemoryError as error:
-        raise _too_large(path, error) from error
+        raise too_large_error(path, error) from error
 
 
 def load_rdflib(paths: Iterable[StrPath]) -> rdflib.Graph:
@@ -147,11 +165,11 @@ def load_oxigraph(paths: Iterable[StrPath]) -> pyoxigraph.Store:
                 to_graph=pyoxigraph.DefaultGraph(),
             )
         except SyntaxError as error:
-            raise _from_oxigraph(path, error) from error
+            raise oxigraph_syntax_error(path, error) from error
         except OSError as error:
-            raise _unreadable(path, error) from error
+            raise unreadable_error(path, error) from error
         except MemoryError as error:
-            raise _too_large(path, error) from error
+            raise too_large_error(path, error) from error
     return store
 
 
@@ -179,3 +197,65 @@ def check_syntax(paths: Iterable[StrPath], engine: Engine = "oxigraph") -> list[
         except DataError as error:
             errors.append(error)
     return errors
+
+
+def to_rdflib_term(term: object) -> Node:
+    """The rdflib term that rdflib's own parser would have made of a pyoxigraph term (the one
+    pySHACL would have seen)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language is not None:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def to_rdflib_graph(triples: Mapping[Path, Sequence[Any]]) -> rdflib.Graph:
+    """The triples pyoxigraph read from the files, as one rdflib graph.
+
+    pyoxigraph's parser is the one the query path uses, stricter than rdflib's and several
+    times faster; each term is converted as rdflib's own parser would make it (a plain string
+    without a datatype). Blank nodes keep pyoxigraph's labels, so that the graph and the
+    pyoxigraph store built from the same triples name them alike.
+    """
+    import pyoxigraph
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    terms: dict[object, Node] = {}
+
+    def convert(term: object, path: Path) -> Node:
+        known = terms.get(term)
+        if known is not None:
+            return known
+        node: Node
+        if isinstance(term, pyoxigraph.NamedNode):
+            node = URIRef(term.value)
+        elif isinstance(term, pyoxigraph.BlankNode):
+            node = BNode(term.value)
+        elif isinstance(term, pyoxigraph.Literal):
+            datatype = term.datatype.value
+            if term.language is not None:
+                node = Literal(term.value, lang=term.language)
+            elif datatype == XSD_STRING:
+                node = Literal(term.value)
+            else:
+                node = Literal(term.value, datatype=URIRef(datatype))
+        else:  # a quoted triple: Turtle 1.1 files have none
+            raise DataError("RDF-star is not supported", path)
+        terms[term] = node
+        return node
+
+    graph = Graph()
+    for path, chunk in triples.items():
+        for t in chunk:
+            graph.add(
+                (convert(t.subject, path), convert(t.predicate, path), convert(t.object, path))
+            )
+    return graph

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from .vocab import RDF_TYPE
+
 __all__ = ["FileIndex", "Location", "Locator", "index_file", "index_text"]
 
 
@@ -92,7 +94,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _STRING_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPED = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f"}
 _WORD = re.compile(r"[^\s.;,()\[\]<>\"']+(?:\.[^\s.;,()\[\]<>\"']+)*")
@@ -222,7 +223,7 @@ class _Statements:
         if frame.expect == "subject":
             frame.subject, frame.expect = iri, "predicate"
         elif frame.expect == "predicate":
-            frame.predicate = _RDF_TYPE if kind == "word" and value == "a" else iri
+            frame.predicate = RDF_TYPE if kind == "word" and value == "a" else iri
             frame.expect = "object"
             if frame.subject is not None and frame.predicate is not None:
                 if frame.path:

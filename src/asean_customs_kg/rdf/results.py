@@ -18,6 +18,8 @@ from itertools import islice
 
 import pyoxigraph
 
+from .vocab import XSD
+
 # ``typing`` is not imported at run time: it would cost the cold saved-query path (mypy reads
 # this block; the names below are plain at run time).
 TYPE_CHECKING = False
@@ -33,9 +35,8 @@ __all__ = ["Form", "Result", "Term", "to_python"]
 
 Term: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = frozenset(
-    _XSD + name
+    XSD + name
     for name in (
         "integer",
         "int",
@@ -93,27 +94,27 @@ def to_python(term: Term | None) -> Any:
     try:
         if datatype in _INTEGERS:
             return int(value)
-        if datatype == _XSD + "decimal":
+        if datatype == XSD + "decimal":
             return decimal.Decimal(value)
-        if datatype in (_XSD + "double", _XSD + "float"):
+        if datatype in (XSD + "double", XSD + "float"):
             return float(value)
-        if datatype == _XSD + "boolean":
+        if datatype == XSD + "boolean":
             if value in ("true", "1"):
                 return True
             if value in ("false", "0"):
                 return False
-        if datatype == _XSD + "date":
+        if datatype == XSD + "date":
             return datetime.date.fromisoformat(value)
-        if datatype == _XSD + "dateTime":
+        if datatype == XSD + "dateTime":
             return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if datatype == _XSD + "gYear" and re.fullmatch(_YEAR, value):
+        if datatype == XSD + "gYear" and re.fullmatch(_YEAR, value):
             return int(value)
     except (ValueError, decimal.InvalidOperation):
         pass
     return value
 
 
-_BOOLEAN = pyoxigraph.NamedNode(_XSD + "boolean")
+_BOOLEAN = pyoxigraph.NamedNode(XSD + "boolean")
 _BOOLEANS = {
     "1": pyoxigraph.Literal("true", datatype=_BOOLEAN),
     "0": pyoxigraph.Literal("false", datatype=_BOOLEAN),

@@ -23,11 +23,11 @@ from collections.abc import Iterator, Mapping
 
 import pyoxigraph
 
-from ..errors import UsageError
+from ..errors import ExtensionRefused, UsageError
+from .vocab import XSD, XSD_STRING
 
 __all__ = [
     "BindableTerm",
-    "ExtensionRefused",
     "Token",
     "bind_values",
     "check_extensions",
@@ -61,7 +61,6 @@ else:
 
 BindableTerm: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.Literal
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 _TOKEN = re.compile(
     r"""
@@ -206,7 +205,7 @@ def sparql_term(term: BindableTerm) -> str:
                 raise UsageError(f"cannot bind the language tag {term.language[:20]!r}")
             return f"{text}@{term.language}"
         datatype = term.datatype.value
-        return text if datatype == _XSD_STRING else f"{text}^^{_iri(datatype)}"
+        return text if datatype == XSD_STRING else f"{text}^^{_iri(datatype)}"
     raise UsageError(f"cannot bind {type(term).__name__} values; bind an IRI or a literal")
 
 
@@ -281,7 +280,6 @@ _BUILT_INS = _words(
     "SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC "
     "REGEX SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT"
 )
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The XSD datatypes a value may be cast to by calling the datatype's IRI as a function.
 _XSD_CASTS = _words(
     "string boolean decimal integer double float date time dateTime dateTimeStamp duration "
@@ -300,15 +298,6 @@ _OPT_IN = (
     "engine extensions can reach the network or change data; "
     "pass --allow-extensions (allow_extensions=True) if that is intended"
 )
-
-
-class ExtensionRefused(UsageError):
-    """What :func:`check_extensions` raises: the message, and ``offset``, where in the text
-    the refused function, word or character stands."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.offset = offset
 
 
 def _declarations(text: str) -> dict[str, set[str]]:
@@ -330,11 +319,11 @@ def _is_cast(name: Token, declared: Mapping[str, set[str]]) -> bool:
         iri = name.text[1:-1]
     else:
         prefix, _, local = name.text.partition(":")
-        namespaces = declared.get(prefix, {_XSD} if prefix == "xsd" else set())
+        namespaces = declared.get(prefix, {XSD} if prefix == "xsd" else set())
         if len(namespaces) != 1 or "\\" in local:
             return False
         iri = next(iter(namespaces)) + local
-    return iri.startswith(_XSD) and iri[len(_XSD) :] in _XSD_CASTS
+    return iri.startswith(XSD) and iri[len(XSD) :] in _XSD_CASTS
 
 
 def _next_code(text: str, position: int) -> str:

@@ -18,23 +18,23 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
 from ..query.formats import UNSHOWN
-from ..validation.validate import Shortener
+from ..rdf.prefixes import Shortener
+from ..rdf.vocab import RDF, RDF_LANG_STRING, XSD_STRING
 from .diff import MERGED, GraphDiff, Side, labels_and_sources
 from .diff_queries import QueryDiff
 
-__all__ = ["FORMATS", "DiffFormat", "format_diff"]
+if TYPE_CHECKING:
+    from ..choices import DiffFormat
 
-DiffFormat: TypeAlias = Literal["text", "markdown", "json"]
-FORMATS: tuple[DiffFormat, ...] = ("text", "markdown", "json")
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = _RDF + "langString"
+__all__ = ["format_diff"]
+
+
 _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?')
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]|~]")
 _BACKTICKS = re.compile(r"`+")
@@ -109,7 +109,7 @@ class _Namer:
         return f"{name} ({self.qname(iri)})" if name else self.qname(iri)
 
     def predicate(self, iri: str) -> str:
-        if iri == _RDF + "type":
+        if iri == RDF + "type":
             return "is a"
         return self.names.get(iri) or self.qname(iri)
 
@@ -121,7 +121,7 @@ class _Namer:
             if term.language:
                 return f"{text}@{term.language}"
             datatype = term.datatype.value
-            if datatype in (_XSD_STRING, _LANG_STRING):
+            if datatype in (XSD_STRING, RDF_LANG_STRING):
                 return text
             return f"{text}^^{self.qname(datatype)}"
         if isinstance(term, pyoxigraph.BlankNode):
@@ -132,8 +132,8 @@ class _Namer:
         triples = self.blank.get(label, [])
         if depth > 4 or not triples:
             return "[]"
-        first = [t.object for t in triples if t.predicate.value == _RDF + "first"]
-        rest = [t.object for t in triples if t.predicate.value == _RDF + "rest"]
+        first = [t.object for t in triples if t.predicate.value == RDF + "first"]
+        rest = [t.object for t in triples if t.predicate.value == RDF + "rest"]
         if first and rest and len(triples) == 2:
             items = [self.value(first[0], depth + 1)]
             node = rest[0]
@@ -141,8 +141,8 @@ class _Namer:
                 if not isinstance(node, pyoxigraph.BlankNode):
                     break
                 more = self.blank.get(node.value, [])
-                heads = [t.object for t in more if t.predicate.value == _RDF + "first"]
-                tails = [t.object for t in more if t.predicate.value == _RDF + "rest"]
+                heads = [t.object for t in more if t.predicate.value == RDF + "first"]
+                tails = [t.object for t in more if t.predicate.value == RDF + "rest"]
                 if not heads or not tails:
                     break
                 items.append(self.value(heads[0], depth + 1))

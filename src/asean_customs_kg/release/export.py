@@ -18,23 +18,44 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
 from .. import __version__, resources
+from ..choices import EXPORT_FORMATS, EXPORT_SUFFIXES
 from ..errors import EnvError, UsageError
+from ..rdf.vocab import (
+    ACK,
+    BASE,
+    DATA_GRAPH,
+    DATASET,
+    DCAT,
+    DCT,
+    DESCRIPTION_GRAPH,
+    GRAPHS,
+    ONTOLOGY_GRAPH,
+    OWL,
+    QUERY_GRAPHS,
+    RDF,
+    SD,
+    SHAPES_GRAPH,
+    VOID,
+    XSD,
+)
+
+if TYPE_CHECKING:
+    from ..choices import ExportFormat
+
 
 __all__ = [
     "DATASET",
     "DATA_GRAPH",
     "DESCRIPTION_GRAPH",
-    "FORMATS",
     "GRAPHS",
     "ONTOLOGY_GRAPH",
     "QUERY_GRAPHS",
     "SHAPES_GRAPH",
-    "ExportFormat",
     "Release",
     "build_release",
     "describe",
@@ -45,10 +66,6 @@ __all__ = [
     "write",
 ]
 
-ExportFormat: TypeAlias = Literal["ttl", "nt", "nq", "trig", "jsonld"]
-
-#: The export formats, the quad formats (which keep the named graphs) first.
-FORMATS: tuple[ExportFormat, ...] = ("trig", "nq", "jsonld", "ttl", "nt")
 
 _RDF_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "ttl": pyoxigraph.RdfFormat.TURTLE,
@@ -58,31 +75,6 @@ _RDF_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
 }
 _QUAD_FORMATS = frozenset({"nq", "trig", "jsonld"})
-_SUFFIXES: dict[str, ExportFormat] = {
-    ".ttl": "ttl",
-    ".nt": "nt",
-    ".nq": "nq",
-    ".trig": "trig",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-}
-
-_BASE = "https://w3id.org/asean-customs-kg/"
-#: The dataset that the description describes.
-DATASET = _BASE + "dataset"
-#: The named graph of the OWL ontology (``ontology/`` without the shapes).
-ONTOLOGY_GRAPH = _BASE + "graph/ontology"
-#: The named graph of the SHACL shapes.
-SHAPES_GRAPH = _BASE + "graph/shapes"
-#: The named graph of the instance data (``data/``).
-DATA_GRAPH = _BASE + "graph/data"
-#: The named graph of the VoID/DCAT description of the dataset.
-DESCRIPTION_GRAPH = _BASE + "graph/description"
-#: Every named graph of a release, in the order they are written.
-GRAPHS: tuple[str, ...] = (DESCRIPTION_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, DATA_GRAPH)
-#: The graphs that saved queries run on (the query dataset's default graph): the ontology and
-#: the data, as in the embedded engine.
-QUERY_GRAPHS: tuple[str, ...] = (ONTOLOGY_GRAPH, DATA_GRAPH)
 
 _TITLES = {
     ONTOLOGY_GRAPH: "The OWL ontology",
@@ -91,14 +83,6 @@ _TITLES = {
     DESCRIPTION_GRAPH: "This description of the dataset",
 }
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_DCT = "http://purl.org/dc/terms/"
-_DCAT = "http://www.w3.org/ns/dcat#"
-_VOID = "http://rdfs.org/ns/void#"
-_SD = "http://www.w3.org/ns/sparql-service-description#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_ACK = _BASE + "ontology#"
 _LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 _CREATOR = "ASEAN Customs Knowledge Graph contributors"
 _TITLE = "ASEAN Customs Knowledge Graph"
@@ -108,7 +92,7 @@ _DESCRIPTION = (
     "its partnerships, with the OWL ontology and the SHACL shapes that describe it. Every fact "
     "names its source document."
 )
-_EXTRA_PREFIXES = {"void": _VOID, "sd": _SD, "dcat": _DCAT, "dct": _DCT}
+_EXTRA_PREFIXES = {"void": VOID, "sd": SD, "dcat": DCAT, "dct": DCT}
 
 
 def _iri(value: str) -> pyoxigraph.NamedNode:
@@ -242,42 +226,42 @@ def describe(
         description.append(pyoxigraph.Triple(subject, _iri(predicate), literal))
 
     def number(subject: pyoxigraph.NamedNode, predicate: str, value: int) -> None:
-        literal = pyoxigraph.Literal(str(value), datatype=_iri(_XSD + "integer"))
+        literal = pyoxigraph.Literal(str(value), datatype=_iri(XSD + "integer"))
         description.append(pyoxigraph.Triple(subject, _iri(predicate), literal))
 
-    say(dataset, _RDF + "type", _iri(_DCAT + "Dataset"))
-    say(dataset, _RDF + "type", _iri(_VOID + "Dataset"))
-    text(dataset, _DCT + "title", _TITLE)
-    text(dataset, _DCT + "description", _DESCRIPTION)
+    say(dataset, RDF + "type", _iri(DCAT + "Dataset"))
+    say(dataset, RDF + "type", _iri(VOID + "Dataset"))
+    text(dataset, DCT + "title", _TITLE)
+    text(dataset, DCT + "description", _DESCRIPTION)
     description.append(
-        pyoxigraph.Triple(dataset, _iri(_DCAT + "version"), pyoxigraph.Literal(__version__))
+        pyoxigraph.Triple(dataset, _iri(DCAT + "version"), pyoxigraph.Literal(__version__))
     )
     description.append(
-        pyoxigraph.Triple(dataset, _iri(_OWL + "versionInfo"), pyoxigraph.Literal(__version__))
+        pyoxigraph.Triple(dataset, _iri(OWL + "versionInfo"), pyoxigraph.Literal(__version__))
     )
     description.append(
-        pyoxigraph.Triple(dataset, _iri(_DCT + "creator"), pyoxigraph.Literal(_CREATOR))
+        pyoxigraph.Triple(dataset, _iri(DCT + "creator"), pyoxigraph.Literal(_CREATOR))
     )
-    say(dataset, _DCT + "license", _iri(_LICENSE))
+    say(dataset, DCT + "license", _iri(_LICENSE))
     description.append(
-        pyoxigraph.Triple(dataset, _iri(_VOID + "uriSpace"), pyoxigraph.Literal(_BASE + "id/"))
+        pyoxigraph.Triple(dataset, _iri(VOID + "uriSpace"), pyoxigraph.Literal(BASE + "id/"))
     )
     for source in sources:
-        say(dataset, _DCT + "source", _iri(source))
+        say(dataset, DCT + "source", _iri(source))
     for vocabulary in vocabularies:
-        say(dataset, _VOID + "vocabulary", _iri(vocabulary))
+        say(dataset, VOID + "vocabulary", _iri(vocabulary))
     for name in GRAPHS:
         graph = _iri(name)
-        say(dataset, _VOID + "subset", graph)
-        say(graph, _RDF + "type", _iri(_VOID + "Dataset"))
-        say(graph, _RDF + "type", _iri(_SD + "NamedGraph"))
-        say(graph, _SD + "name", graph)
-        text(graph, _DCT + "title", _TITLES[name])
+        say(dataset, VOID + "subset", graph)
+        say(graph, RDF + "type", _iri(VOID + "Dataset"))
+        say(graph, RDF + "type", _iri(SD + "NamedGraph"))
+        say(graph, SD + "name", graph)
+        text(graph, DCT + "title", _TITLES[name])
         if name != DESCRIPTION_GRAPH:
-            number(graph, _VOID + "triples", counts.get(name, 0))
+            number(graph, VOID + "triples", counts.get(name, 0))
     own = len(description) + 2  # and the two void:triples statements added below
-    number(_iri(DESCRIPTION_GRAPH), _VOID + "triples", own)
-    number(dataset, _VOID + "triples", sum(counts.values()) + own)
+    number(_iri(DESCRIPTION_GRAPH), VOID + "triples", own)
+    number(dataset, VOID + "triples", sum(counts.values()) + own)
     return description
 
 
@@ -306,9 +290,7 @@ def describe_store(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
         counts[name] = int(row["n"].value)
     sources = sorted(
         row["d"].value
-        for row in select(
-            f"SELECT DISTINCT ?d WHERE {{ {data} {{ ?d a <{_ACK}SourceDocument> }} }}"
-        )
+        for row in select(f"SELECT DISTINCT ?d WHERE {{ {data} {{ ?d a <{ACK}SourceDocument> }} }}")
         if isinstance(row["d"], pyoxigraph.NamedNode)
     )
     return describe(counts, sources, sorted(vocabularies))
@@ -331,16 +313,16 @@ def source_files(
 
 
 def _load(store: pyoxigraph.Store, path: Path, graph: str) -> None:
-    from ..rdf.graph import _from_oxigraph, _too_large, _unreadable
+    from ..rdf.graph import oxigraph_syntax_error, too_large_error, unreadable_error
 
     try:
         store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE, to_graph=_iri(graph))
     except SyntaxError as error:
-        raise _from_oxigraph(path, error) from error
+        raise oxigraph_syntax_error(path, error) from error
     except OSError as error:
-        raise _unreadable(path, error) from error
+        raise unreadable_error(path, error) from error
     except MemoryError as error:  # a term longer than the parser's buffer
-        raise _too_large(path, error) from error
+        raise too_large_error(path, error) from error
 
 
 def _canonicalize_blank_nodes(store: pyoxigraph.Store) -> None:
@@ -420,14 +402,16 @@ def _sort_key(triple: pyoxigraph.Triple) -> tuple[str, str, str]:
 
 def format_from_suffix(path: str | Path) -> ExportFormat | None:
     """The export format that a file name's suffix implies, if any."""
-    return _SUFFIXES.get(Path(path).suffix.lower())
+    return EXPORT_SUFFIXES.get(Path(path).suffix.lower())
 
 
 def serialize(release: Release, fmt: ExportFormat = "trig") -> bytes:
     """The release in ``fmt``: ``trig``, ``nq`` or ``jsonld`` keep the named graphs; ``ttl`` and
     ``nt`` merge them into one graph. The same release always gives the same bytes."""
     if fmt not in _RDF_FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise UsageError(
+            f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}"
+        )
     rdf_format = _RDF_FORMATS[fmt]
     prefixes = release.prefixes if fmt in ("ttl", "trig") else None
     if fmt == "nt":

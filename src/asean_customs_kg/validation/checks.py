@@ -29,13 +29,13 @@ import pyoxigraph
 from .. import resources
 from ..errors import DataError
 from ..query.queries import parse_header
+from ..rdf.vocab import XSD_STRING
 from .problems import Finding, Severity
 
 __all__ = ["Check", "load_checks", "read_check", "run_checks"]
 
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 _SUFFIX = "-violation"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _text(term: object) -> str:
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, pyoxigraph.Literal):
-        if term.language is None and term.datatype.value == _XSD_STRING:
+        if term.language is None and term.datatype.value == XSD_STRING:
             return term.value  # plain text, such as a message part the check binds
         return f'"{term.value}"'
     return str(term)

@@ -34,16 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..rdf.locate import Location, Locator
+from ..rdf.vocab import RDF_TYPE, SH_TARGET_CLASS, XSD_STRING
 from .problems import Finding, Problem
 
 if TYPE_CHECKING:
-    from .validate import Shortener
+    from ..rdf.prefixes import Shortener
 
 __all__ = ["Placer", "graph_name"]
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_TARGET_CLASS = "http://www.w3.org/ns/shacl#targetClass"
 
 
 def graph_name(path: Path) -> Any:
@@ -94,7 +91,7 @@ def _literal_text(term: Any) -> str:
     text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     if term.language:
         return f'"{text}"@{term.language}'
-    if term.datatype.value != _XSD_STRING:
+    if term.datatype.value != XSD_STRING:
         return f'"{text}"^^<{term.datatype.value}>'
     return f'"{text}"'
 
@@ -202,7 +199,7 @@ class Placer:
         if finding.stage != "shacl" or not finding.focus or finding.focus.startswith("_:"):
             return []
         if self._targets is None:
-            self._targets = self.locator.objects(_TARGET_CLASS)
+            self._targets = self.locator.objects(SH_TARGET_CLASS)
         shape = finding.rule.split(" (", 1)[0]
         # The IRIs (not literals) that can be written between < > in a query.
         classes = [c for c in self._targets.get(shape, []) if not set(c) & set('<>"{}|^`\\ ')]
@@ -219,7 +216,7 @@ class Placer:
         focus = pyoxigraph.NamedNode(finding.focus)
         quads = [
             (path, quad)
-            for path, quad in self._quads(focus, pyoxigraph.NamedNode(_RDF_TYPE), None)
+            for path, quad in self._quads(focus, pyoxigraph.NamedNode(RDF_TYPE), None)
             if quad.object in subclasses
         ]
         return self._statement_places(iter(quads))

@@ -22,19 +22,18 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
+from ..choices import REPORT_FORMATS
 from ..query.formats import visible
 from .problems import STAGES, Problem
 
 if TYPE_CHECKING:
+    from ..choices import ReportFormat
     from .validate import Report
 
-__all__ = ["FORMATS", "Format", "format_report", "summary"]
-
-Format: TypeAlias = Literal["text", "json", "junit", "github"]
-FORMATS: tuple[Format, ...] = ("text", "json", "junit", "github")
+__all__ = ["format_report", "summary"]
 
 
 def _display(path: Path | None) -> str:
@@ -250,10 +249,12 @@ _FORMATTERS: dict[str, Callable[[Report, bool], str]] = {
 }
 
 
-def format_report(report: Report, fmt: Format = "text", strict: bool = False) -> str:
-    """The report in ``fmt`` (one of :data:`FORMATS`), ending with a newline."""
+def format_report(report: Report, fmt: ReportFormat = "text", strict: bool = False) -> str:
+    """The report in ``fmt`` (one of :data:`REPORT_FORMATS`), ending with a newline."""
     try:
         formatter = _FORMATTERS[fmt]
     except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}") from None
+        raise ValueError(
+            f"unknown format {fmt!r}; expected one of {', '.join(REPORT_FORMATS)}"
+        ) from None
     return formatter(report, strict)

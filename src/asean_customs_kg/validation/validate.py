@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,59 +41,18 @@ from typing import TYPE_CHECKING, Any
 from .. import resources
 from ..errors import DataError, EnvError, UsageError
 from ..interrupts import SCRATCH, HeldInterrupts
+from ..rdf.graph import to_rdflib_graph
 from ..rdf.locate import Locator
+from ..rdf.prefixes import Shortener
 from .place import Placer, graph_name
 from .problems import STAGES, Finding, Problem, Stage
 
 if TYPE_CHECKING:
-    import rdflib
+    pass
 
-__all__ = ["Report", "Shortener", "validate", "validation_files"]
+__all__ = ["Report", "validate", "validation_files"]
 
 StrPath = str | os.PathLike[str]
-
-_WELL_KNOWN = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-}
-_IRI = re.compile(r"<(https?://[^<>\s\"]+)>|(https?://[^\s<>\"(),;]*[^\s<>\"(),;.:])")
-_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-class Shortener:
-    """Writes IRIs as prefixed names (``body:cptfwg``) where a declared prefix allows."""
-
-    def __init__(self, prefixes: dict[str, str]) -> None:
-        merged = dict(_WELL_KNOWN)
-        merged.update({name: ns for name, ns in prefixes.items() if ns})
-        # The longest namespace first, so that ovw:p1 wins over src:asean-customs-overview/p1.
-        self._pairs = sorted(merged.items(), key=lambda item: (-len(item[1]), item[0]))
-
-    def term(self, iri: str) -> str:
-        """``prefix:local`` where a declared namespace allows it, else ``<iri>``."""
-        for name, namespace in self._pairs:
-            if iri.startswith(namespace):
-                local = iri[len(namespace) :]
-                if _LOCAL.fullmatch(local) and not local.endswith("."):
-                    return f"{name}:{local}"
-        return f"<{iri}>"
-
-    def value(self, text: str | None) -> str | None:
-        """A finding's value or focus: IRIs shortened, literals and blank nodes as they are."""
-        if text is None or text.startswith(('"', "_:")):
-            return text
-        return self.term(text)
-
-    def message(self, text: str) -> str:
-        """Every IRI in ``text`` (bare or in angle brackets) shortened."""
-        return _IRI.sub(lambda match: self.term(match.group(1) or match.group(2)), text)
 
 
 @dataclass
@@ -184,57 +142,12 @@ def validation_files(
     return ontology, shapes, given + rest
 
 
-def _to_rdflib(triples: dict[Path, list[Any]]) -> rdflib.Graph:
-    """The triples pyoxigraph read from the files, as one rdflib graph.
-
-    pyoxigraph's parser is the one the query path uses, stricter than rdflib's and several
-    times faster; each term is converted as rdflib's own parser would make it (a plain string
-    without a datatype). Blank nodes keep pyoxigraph's labels, so that the graph and the
-    pyoxigraph store built from the same triples name them alike.
-    """
-    import pyoxigraph
-    from rdflib import BNode, Graph, Literal, URIRef
-    from rdflib.term import Node
-
-    terms: dict[object, Node] = {}
-
-    def convert(term: object, path: Path) -> Node:
-        known = terms.get(term)
-        if known is not None:
-            return known
-        node: Node
-        if isinstance(term, pyoxigraph.NamedNode):
-            node = URIRef(term.value)
-        elif isinstance(term, pyoxigraph.BlankNode):
-            node = BNode(term.value)
-        elif isinstance(term, pyoxigraph.Literal):
-            datatype = term.datatype.value
-            if term.language is not None:
-                node = Literal(term.value, lang=term.language)
-            elif datatype == _XSD_STRING:
-                node = Literal(term.value)
-            else:
-                node = Literal(term.value, datatype=URIRef(datatype))
-        else:  # a quoted triple: Turtle 1.1 files have none
-            raise DataError("RDF-star is not supported", path)
-        terms[term] = node
-        return node
-
-    graph = Graph()
-    for path, chunk in triples.items():
-        for t in chunk:
-            graph.add(
-                (convert(t.subject, path), convert(t.predicate, path), convert(t.object, path))
-            )
-    return graph
-
-
-def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Problem]]:
+def parse_files(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Problem]]:
     """The pyoxigraph triples of every file that parses (each file is read once); a syntax
     problem for every file that does not."""
     import pyoxigraph
 
-    from ..rdf.graph import _from_oxigraph, _too_large, _unreadable
+    from ..rdf.graph import oxigraph_syntax_error, too_large_error, unreadable_error
 
     triples: dict[Path, list[Any]] = {}
     problems: list[Problem] = []
@@ -247,7 +160,7 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Probl
                 )
             )
         except SyntaxError as syntax:
-            error = _from_oxigraph(path, syntax)
+            error = oxigraph_syntax_error(path, syntax)
             problems.append(
                 Problem(
                     "syntax",
@@ -260,9 +173,9 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Probl
                 )
             )
         except OSError as failure:
-            raise _unreadable(path, failure) from failure
+            raise unreadable_error(path, failure) from failure
         except MemoryError as failure:
-            too_large = _too_large(path, failure)
+            too_large = too_large_error(path, failure)
             if not isinstance(too_large, DataError):
                 raise too_large from failure
             problems.append(
@@ -271,7 +184,7 @@ def _parse_all(paths: Sequence[Path]) -> tuple[dict[Path, list[Any]], list[Probl
     return triples, problems
 
 
-def _store(triples: dict[Path, list[Any]]) -> Any:
+def union_store(triples: dict[Path, list[Any]]) -> Any:
     """An in-memory pyoxigraph store holding each file's triples in a named graph of its own
     (query it with ``use_default_graph_as_union``)."""
     import pyoxigraph
@@ -294,7 +207,7 @@ def _stop_and_remove(process: Any, directory: str) -> None:
     SCRATCH.discard(directory)
 
 
-class _Background:
+class BackgroundRun:
     """Runs ``function(*args)`` in a forked child process while the caller goes on.
 
     The OWL RL closure and pySHACL each take a good part of a second and hold the GIL; on a
@@ -411,29 +324,29 @@ def _validate(
         raise UsageError(f"unknown stage {unknown[0]!r}; expected one of {', '.join(STAGES)}")
     found = resources.resolve_root(root)
     ontology, shapes, data = validation_files(paths, with_project_data, found)
-    triples, problems = _parse_all([*ontology, *data])
+    triples, problems = parse_files([*ontology, *data])
     run: list[Stage] = ["syntax"]
     findings: list[Finding] = []
-    logic: _Background | None = None
+    logic: BackgroundRun | None = None
     if not problems and "logic" in stages:
         # Started first, so that the closure runs while this process does the rest.
-        from .logic.reasoning import logic_findings
+        from .logic.stage import logic_findings
 
         individuals = {t.subject.value for path in data for t in triples[path]}
         # The pyoxigraph triples: the fast path needs no rdflib graph (see reasoning).
-        logic = _Background(
+        logic = BackgroundRun(
             logic_findings, [t for chunk in triples.values() for t in chunk], individuals
         )
-    shape_triples, shape_problems = _parse_all(shapes)
+    shape_triples, shape_problems = parse_files(shapes)
     problems.extend(shape_problems)
     if problems:
         if logic is not None:
             logic.cancel()
         return Report(sorted(problems, key=lambda p: p.sort_key), data, run, found)
 
-    shapes_graph = _to_rdflib(shape_triples)
+    shapes_graph = to_rdflib_graph(shape_triples)
     # Each file in a named graph of the store, which the placer asks who states what.
-    store = _store(triples)
+    store = union_store(triples)
     del shape_triples
     if "shacl" in stages and shapes:
         from functools import partial
@@ -441,7 +354,7 @@ def _validate(
         from .shacl.engine import shacl_stage
 
         # pySHACL checks only what does not compile (see shacl_engine).
-        union = partial(_to_rdflib, triples)
+        union = partial(to_rdflib_graph, triples)
         findings.extend(shacl_stage(store, triples.values(), shapes_graph, union))
         del union
         run.append("shacl")

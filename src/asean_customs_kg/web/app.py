@@ -40,6 +40,7 @@ from ..backends.redact import redact_url
 from ..publish.pages.render import TEMPLATES
 from ..rdf.results import Result
 from . import views
+from .headers import SECURITY_HEADERS
 from .limits import HttpError
 from .negotiation import (
     GRAPH_MEDIA,
@@ -53,24 +54,8 @@ from .negotiation import (
 from .openapi import openapi
 from .service import Service
 
-__all__ = ["CSP", "CSP_EDITOR", "SECURITY_HEADERS", "create_app", "result_response"]
+__all__ = ["create_app", "result_response"]
 
-#: The Content-Security-Policy of every answer: the server's own stylesheet and images only.
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-#: The headers that every answer carries (unless it sets them itself).
-SECURITY_HEADERS = (
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-)
-#: The policy of the SPARQL page with the YASGUI editor: its table's column resizer adds
-#: ``<style>`` elements, so styles written by the page's own scripts are allowed there.
-#: Scripts are still the server's own only.
-CSP_EDITOR = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _SPARQL_QUERY = "application/sparql-query"
 _FORM = "application/x-www-form-urlencoded"
 _NO_DATASET = "default-graph-uri and named-graph-uri are not supported: the dataset is fixed"

@@ -10,11 +10,11 @@ from typing import Any
 
 from .. import __version__
 from ..query.queries import Parameter, SavedQuery
+from ..rdf.vocab import XSD
 from .negotiation import GRAPH_MEDIA, TABLE_MEDIA
 
 __all__ = ["openapi", "parameter_schema"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _FORMATS = {"date": "date", "gYear": None, "integer": None, "decimal": None, "boolean": None}
 
 
@@ -22,7 +22,7 @@ def parameter_schema(parameter: Parameter) -> dict[str, Any]:
     """The JSON schema of a parameter's value (always a string on the wire)."""
     schema: dict[str, Any] = {"type": "string"}
     if parameter.kind == "typed" and parameter.datatype:
-        local = parameter.datatype.removeprefix(_XSD)
+        local = parameter.datatype.removeprefix(XSD)
         if _FORMATS.get(local):
             schema["format"] = _FORMATS[local]
         patterns = {

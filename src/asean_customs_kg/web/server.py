@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import IO
 
-from ..errors import EnvError
+from ..errors import EXIT_INTERRUPTED, EXIT_OK, EnvError
 from ..query.queries import Backend
 from ..resources import Root
 from .limits import Limits
@@ -86,7 +86,7 @@ def _protocol_class() -> type:
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    from .app import SECURITY_HEADERS
+    from .headers import SECURITY_HEADERS
 
     class Protocol(H11Protocol):
         """Uvicorn's HTTP/1.1 protocol with a deadline on the request head (Uvicorn has none:
@@ -233,4 +233,4 @@ def serve(
         sock.close()
         service.stop()
     print("ackg serve: stopped", file=out, flush=True)
-    return 130 if signal.SIGINT in received else 0
+    return EXIT_INTERRUPTED if signal.SIGINT in received else EXIT_OK

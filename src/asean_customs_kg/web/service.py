@@ -16,7 +16,7 @@ import shutil
 import sys
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..backends.stores import StoreBackend
 from ..errors import AckgError, DataError, EnvError, UsageError
@@ -27,6 +27,10 @@ from ..resources import Root
 from .limits import HttpError, Limits, QueryRunner
 from .negotiation import write_result
 from .workers import Pool, ProcessDied
+
+if TYPE_CHECKING:
+    from ..choices import DiagramFormat, DiagramKind
+
 
 __all__ = ["Service"]
 
@@ -283,7 +287,7 @@ class Service:
             triples = backend.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").triples
             store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
         picture = diagram.diagram(
-            cast("diagram.Kind", kind), cast("diagram.Format", fmt), store=store
+            cast("DiagramKind", kind), cast("DiagramFormat", fmt), store=store
         )
         text = picture.decode("utf-8") if isinstance(picture, bytes) else picture
         return ("image/svg+xml" if fmt == "svg" else "text/plain", text)

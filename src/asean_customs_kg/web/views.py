@@ -238,7 +238,7 @@ async def sparql_page(request: Request) -> Response:
             ]
     response = _page("sparql.html", status, **context)
     if context["yasgui"]:
-        from .app import CSP_EDITOR
+        from .headers import CSP_EDITOR
 
         response.headers["Content-Security-Policy"] = CSP_EDITOR
     return response

@@ -17,6 +17,24 @@ import pyoxigraph
 from ...query.queries import Backend
 from ...rdf.results import Term
 from ...rdf.sparqltext import sparql_term
+from ...rdf.vocab import (
+    ACK,
+    BASE,
+    CPOV,
+    DCAT,
+    DCT,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    TIME,
+    XSD,
+)
 
 __all__ = [
     "BASE",
@@ -30,52 +48,43 @@ __all__ = [
     "describe",
 ]
 
-#: The namespace of the project's resources and ontology.
-BASE = "https://w3id.org/asean-customs-kg/"
 #: At most this many statements pointing at a resource are read (a page stays readable).
 MAX_INCOMING = 500
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_DCT = "http://purl.org/dc/terms/"
-_FOAF = "http://xmlns.com/foaf/0.1/"
-_ACK = BASE + "ontology#"
 
 #: Prefixes used to write IRIs that have no label, and in Turtle.
 PREFIXES: Mapping[str, str] = {
-    "ack": _ACK,
+    "ack": ACK,
     "body": BASE + "id/body/",
-    "cpov": "http://data.europa.eu/m8g/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": _DCT,
-    "foaf": _FOAF,
-    "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": _RDF,
-    "rdfs": _RDFS,
-    "schema": "https://schema.org/",
-    "skos": _SKOS,
-    "time": "http://www.w3.org/2006/time#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "cpov": CPOV,
+    "dcat": DCAT,
+    "dct": DCT,
+    "foaf": FOAF,
+    "org": ORG,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "time": TIME,
+    "xsd": XSD,
 }
 
 # The properties that name a resource, best first.
 _LABELS = (
-    _SKOS + "prefLabel",
-    _RDFS + "label",
-    _DCT + "title",
-    _SKOS + "notation",
+    SKOS + "prefLabel",
+    RDFS + "label",
+    DCT + "title",
+    SKOS + "notation",
 )
-_TYPE = _RDF + "type"
-_SOURCE = _DCT + "source"
-_DERIVATION = _ACK + "derivation"
-_PARAGRAPH = _ACK + "paragraph"
-_PART_OF = _DCT + "isPartOf"
-_SUBJECT = _DCT + "subject"
-_PAGE = _FOAF + "page"
-_DESCRIPTION = _DCT + "description"
+_SOURCE = DCT + "source"
+_DERIVATION = ACK + "derivation"
+_PARAGRAPH = ACK + "paragraph"
+_PART_OF = DCT + "isPartOf"
+_SUBJECT = DCT + "subject"
+_PAGE = FOAF + "page"
+_DESCRIPTION = DCT + "description"
 
 _OUTGOING = "SELECT ?p ?o WHERE { ?_resource ?p ?o }"
 _INCOMING = f"SELECT ?s ?p WHERE {{ ?s ?p ?_resource }} LIMIT {MAX_INCOMING + 1}"
@@ -273,7 +282,7 @@ def describe(backend: Backend, iri: str) -> Description | None:
     description = Description(iri=iri, label=labels.get(iri), truncated=truncated)
     for p, o in outgoing:
         description.triples.append(pyoxigraph.Triple(resource, p, o))
-        if p.value == _TYPE:
+        if p.value == RDF_TYPE:
             description.types.append(_value(o, labels))
         elif p.value == _DERIVATION and isinstance(o, pyoxigraph.Literal):
             description.derivations.append(o.value)

@@ -52,6 +52,8 @@ from .resource_pages import (
 if TYPE_CHECKING:
     import click
 
+    from ...choices import ExportFormat
+
 __all__ = ["MARKER", "SITE_NAME", "Built", "build_site"]
 
 #: The file that marks a directory as a site (GitHub Pages: publish the files as they are).
@@ -207,7 +209,7 @@ def _build(
     return built
 
 
-_RELEASE_FORMATS: tuple[tuple[export.ExportFormat, str], ...] = (
+_RELEASE_FORMATS: tuple[tuple[ExportFormat, str], ...] = (
     ("trig", "TriG: the named graphs"),
     ("nq", "N-Quads: the named graphs"),
     ("jsonld", "JSON-LD: the named graphs"),

@@ -12,7 +12,7 @@ import shlex
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph
 
@@ -20,13 +20,17 @@ from ... import resources
 from ...errors import AckgError
 from ...query.formats import format_result, term_display
 from ...query.queries import Backend, list_queries, run_query
+from ...rdf.vocab import ORG
 from ..pages import BASE
 from .links import SiteLinker
+
+if TYPE_CHECKING:
+    from ...choices import DiagramKind
+
 
 __all__ = ["INDEXES", "Index", "write_diagrams", "write_indexes", "write_queries"]
 
 _ACK = BASE + "ontology#"
-_ORG = "http://www.w3.org/ns/org#"
 _SUB = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
 Write = Callable[[str, "str | bytes"], None]
@@ -78,7 +82,7 @@ INDEXES: tuple[Index, ...] = (
         "Member states",
         "The states that are members (org:member) of an organisation, other than Dialogue "
         "Partners, and the member states' customs administrations.",
-        f"{{ ?x a ?type . ?type {_SUB} <{_ACK}State> . ?membership <{_ORG}member> ?x "
+        f"{{ ?x a ?type . ?type {_SUB} <{_ACK}State> . ?membership <{ORG}member> ?x "
         f"FILTER NOT EXISTS {{ ?x a/{_SUB} <{_ACK}DialoguePartner> }} }} UNION "
         f"{{ {_of('MemberStateCustomsAdministration')} }}",
     ),
@@ -128,8 +132,8 @@ def write_diagrams(write: Write, store: pyoxigraph.Store, notes: list[str]) -> l
         entry: dict[str, Any] = {"kind": kind, "title": title, "files": []}
         shown.append(entry)
         try:
-            mermaid = diagram.diagram(cast("diagram.Kind", kind), "mermaid", store=store)
-            dot = diagram.diagram(cast("diagram.Kind", kind), "dot", store=store)
+            mermaid = diagram.diagram(cast("DiagramKind", kind), "mermaid", store=store)
+            dot = diagram.diagram(cast("DiagramKind", kind), "dot", store=store)
         except AckgError as error:
             entry["error"] = " ".join(str(error).split())
             continue

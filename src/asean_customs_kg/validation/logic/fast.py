@@ -38,20 +38,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from ...rdf.vocab import OWL, RDF, XSD_STRING
 from ..problems import Finding
-from .reasoning import _SCHEMA_TYPES, nothing_finding, same_as_finding
+from .common import SCHEMA_TYPES, nothing_finding, same_as_finding
 
-__all__ = ["FALSE_ONLY", "Unsettled", "datatype_findings", "fast_findings"]
+__all__ = ["FALSE_ONLY", "MAX_ROUNDS", "Unsettled", "datatype_findings", "fast_findings"]
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: Axioms that only OWL 2 RL's false rules read: kept out of the reasoner, put back after.
 FALSE_ONLY = frozenset(
-    _OWL + name
-    for name in ("disjointWith", "propertyDisjointWith", "complementOf", "differentFrom")
+    OWL + name for name in ("disjointWith", "propertyDisjointWith", "complementOf", "differentFrom")
 )
-_PREFIXES = f"PREFIX owl: <{_OWL}> PREFIX rdf: <{_RDF}>\n"
+_PREFIXES = f"PREFIX owl: <{OWL}> PREFIX rdf: <{RDF}>\n"
 
 
 def _closure(reasoner_input: list[Any]) -> list[tuple[Any, Any, Any]]:
@@ -134,7 +131,7 @@ def _to_rdflib_literal(literal: Any) -> Any:
 
     if literal.language is not None:
         return Literal(literal.value, lang=literal.language)
-    if literal.datatype.value == _XSD_STRING:
+    if literal.datatype.value == XSD_STRING:
         return Literal(literal.value)
     return Literal(literal.value, datatype=URIRef(literal.datatype.value))
 
@@ -270,14 +267,14 @@ _UNORDERED = {"cax-adc": ("c1", "c2"), "prp-adp": ("p1", "p2"), "eq-diff2": ("x"
 #: of a disjoint pair may be inferred, not stated: then the finding is placed at the
 #: individual's stated types.
 _STATEMENTS: dict[str, tuple[str, str]] = {
-    "cax-dw": (_RDF + "type", "c2"),
-    "cax-adc": (_RDF + "type", "c2"),
-    "cls-com": (_RDF + "type", "c2"),
+    "cax-dw": (RDF + "type", "c2"),
+    "cax-adc": (RDF + "type", "c2"),
+    "cls-com": (RDF + "type", "c2"),
     "prp-irp": ("p", "x"),
     "prp-asyp": ("p", "y"),
     "prp-pdw": ("p2", "y"),
     "prp-adp": ("p2", "y"),
-    "eq-diff1": (_OWL + "differentFrom", "y"),
+    "eq-diff1": (OWL + "differentFrom", "y"),
     "prp-npa1": ("p", "y"),
     "prp-npa2": ("p", "y"),
 }
@@ -337,7 +334,7 @@ def datatype_findings(triples: Iterable[Any]) -> Iterator[Finding]:
     from owlrl.DatatypeHandling import AltXSDToPYTHON
     from owlrl.XsdDatatypes import OWL_RL_Datatypes
 
-    checked = {str(d) for d in OWL_RL_Datatypes} - {_XSD_STRING}
+    checked = {str(d) for d in OWL_RL_Datatypes} - {XSD_STRING}
     converters = {str(k): v for k, v in AltXSDToPYTHON.items()}
     valid: dict[Any, bool] = {}
     for triple in triples:
@@ -376,7 +373,7 @@ def _same_as_findings(store: Any, asserted_triples: Sequence[Any]) -> Iterator[F
     them (same texts), from what ``asserted_triples`` state."""
     import pyoxigraph
 
-    schema_types = " ".join(f"<{iri}>" for iri in sorted(_SCHEMA_TYPES))
+    schema_types = " ".join(f"<{iri}>" for iri in sorted(SCHEMA_TYPES))
     pairs: Any = _select(
         store,
         "SELECT DISTINCT ?a ?b { ?a owl:sameAs ?b FILTER (isIRI(?a) && isIRI(?b) "
@@ -415,7 +412,7 @@ def _same_as_findings(store: Any, asserted_triples: Sequence[Any]) -> Iterator[F
                     return quad.object, prop, "inverse-functional"
         return None
 
-    same_as = pyoxigraph.NamedNode(_OWL + "sameAs")
+    same_as = pyoxigraph.NamedNode(OWL + "sameAs")
     for row in pairs:
         first, second = row["a"], row["b"]
         pair = (first.value, second.value)
@@ -437,9 +434,9 @@ def _same_as_findings(store: Any, asserted_triples: Sequence[Any]) -> Iterator[F
 def _rdf_list(store: Any, head: Any) -> list[Any]:
     import pyoxigraph
 
-    first = pyoxigraph.NamedNode(_RDF + "first")
-    rest = pyoxigraph.NamedNode(_RDF + "rest")
-    nil = pyoxigraph.NamedNode(_RDF + "nil")
+    first = pyoxigraph.NamedNode(RDF + "first")
+    rest = pyoxigraph.NamedNode(RDF + "rest")
+    nil = pyoxigraph.NamedNode(RDF + "nil")
     items: list[Any] = []
     while head != nil:
         item = next(store.quads_for_pattern(head, first, None), None)
@@ -457,11 +454,11 @@ def _key_findings(store: Any, asserted: Sequence[Any]) -> Iterator[Finding]:
     import pyoxigraph
 
     default = pyoxigraph.DefaultGraph()
-    rdf_type = pyoxigraph.NamedNode(_RDF + "type")
+    rdf_type = pyoxigraph.NamedNode(RDF + "type")
     keys = [
         (t.subject, _rdf_list(store, t.object))
         for t in asserted
-        if t.predicate.value == _OWL + "hasKey"
+        if t.predicate.value == OWL + "hasKey"
     ]
     wanted = {p for _, properties in keys for p in properties}
     values_of: dict[tuple[Any, Any], list[Any]] = defaultdict(list)
@@ -501,7 +498,7 @@ def _key_findings(store: Any, asserted: Sequence[Any]) -> Iterator[Finding]:
                 )
 
 
-_FUNCTIONAL = frozenset({_OWL + "FunctionalProperty", _OWL + "InverseFunctionalProperty"})
+_FUNCTIONAL = frozenset({OWL + "FunctionalProperty", OWL + "InverseFunctionalProperty"})
 #: Pairs of distinct values of a functional (or subjects of an inverse-functional) property.
 _MERGES = (
     "SELECT DISTINCT ?a ?b { "
@@ -512,11 +509,13 @@ _MERGES = (
 )
 #: Rounds of merges before handing the graph to owlrl (each round merges what the previous one
 #: made equal, so a chain of functional values n deep takes n rounds).
-_MAX_ROUNDS = 20
+#: The most rounds of functional-property merges the fast path runs before leaving the graph
+#: to owlrl (:class:`Unsettled`).
+MAX_ROUNDS = 20
 
 
 class Unsettled(Exception):
-    """The functional-property merges went on for more than ``_MAX_ROUNDS`` rounds: a matter of
+    """The functional-property merges went on for more than ``MAX_ROUNDS`` rounds: a matter of
     the data (a long chain of merges), which the owlrl path judges at any depth."""
 
 
@@ -529,7 +528,7 @@ def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> A
     4x10^5 without). Both rules only make two values ``owl:sameAs``: the closure is computed
     without the property types, the pairs of distinct values are looked up in it, and, if
     there are any (an error in itself), it is computed again with those ``owl:sameAs``
-    statements added, until no new pair appears (:class:`Unsettled` after ``_MAX_ROUNDS``
+    statements added, until no new pair appears (:class:`Unsettled` after ``MAX_ROUNDS``
     rounds, for the caller to use owlrl). A pair of two literals is left out (it
     cannot be stated in the reasoner's input); the SHACL shapes report such values.
     """
@@ -538,16 +537,16 @@ def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> A
     functional = [
         t
         for t in reasoner_input
-        if t.predicate.value == _RDF + "type" and t.object.value in _FUNCTIONAL
+        if t.predicate.value == RDF + "type" and t.object.value in _FUNCTIONAL
     ]
     chosen = set(functional)
     rest = [t for t in reasoner_input if t not in chosen]
-    same_as = pyoxigraph.NamedNode(_OWL + "sameAs")
+    same_as = pyoxigraph.NamedNode(OWL + "sameAs")
     default = pyoxigraph.DefaultGraph()
     lists = pyoxigraph.NamedNode(_LISTS)
-    list_links = {pyoxigraph.NamedNode(_RDF + "first"), pyoxigraph.NamedNode(_RDF + "rest")}
+    list_links = {pyoxigraph.NamedNode(RDF + "first"), pyoxigraph.NamedNode(RDF + "rest")}
     merges: list[Any] = []
-    for _ in range(_MAX_ROUNDS):
+    for _ in range(MAX_ROUNDS):
         store = pyoxigraph.Store()
         store.bulk_extend(
             pyoxigraph.Quad(s, p, o, default)
@@ -567,7 +566,7 @@ def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> A
         if not found:
             return store
         merges.extend(pyoxigraph.Triple(a, same_as, b) for a, b in found)
-    raise Unsettled(f"no fixed point after {_MAX_ROUNDS} rounds of owl:sameAs merges")
+    raise Unsettled(f"no fixed point after {MAX_ROUNDS} rounds of owl:sameAs merges")
 
 
 def fast_findings(
@@ -581,7 +580,7 @@ def fast_findings(
     import pyoxigraph
 
     store = _closure_store(reasoner_input, held_back)
-    nothing = pyoxigraph.NamedNode(_OWL + "Nothing")
+    nothing = pyoxigraph.NamedNode(OWL + "Nothing")
     members = sorted(
         {
             _node_id(row["x"])

@@ -1,6 +1,6 @@
-"""Logical consistency of ontology plus data under OWL 2 RL.
+"""Logical consistency of ontology plus data under OWL 2 RL, and owlrl, the reference path.
 
-:func:`logic_findings` reports:
+The logic stage (:func:`asean_customs_kg.validation.logic.stage.logic_findings`) reports:
 
 * violations of OWL 2 RL's "false" rules: disjoint classes sharing an individual, irreflexive
   or asymmetric properties used so, disjoint properties sharing a pair, ``owl:differentFrom``
@@ -45,61 +45,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
+from ...rdf import vocab
 from ..problems import Finding
+from .common import BUILTIN_ANNOTATIONS, SCHEMA_TYPES, nothing_finding, same_as_finding
 
 if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
-__all__ = [
-    "FOREIGN_DIGITS_RULE",
-    "date_part_findings",
-    "fast_path_blocker",
-    "foreign_digit_findings",
-    "key_findings",
-    "lexical_findings",
-    "logic_findings",
-    "nothing_finding",
-    "owlrl_findings",
-    "reasoning_copy",
-    "same_as_finding",
-    "with_lexical",
-]
+__all__ = ["key_findings", "owlrl_findings", "reasoning_copy"]
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_BUILTIN_ANNOTATIONS = frozenset(
-    {
-        _RDFS + "label",
-        _RDFS + "comment",
-        _RDFS + "seeAlso",
-        _RDFS + "isDefinedBy",
-        _OWL + "versionInfo",
-        _OWL + "deprecated",
-        _OWL + "priorVersion",
-        _OWL + "backwardCompatibleWith",
-        _OWL + "incompatibleWith",
-    }
-)
 _IRI_IN_MESSAGE = re.compile(r"https?://[^\s,()]+[^\s,().]")
-_SCHEMA_TYPES = frozenset(
-    _OWL + name
-    for name in (
-        "Class",
-        "ObjectProperty",
-        "DatatypeProperty",
-        "AnnotationProperty",
-        "FunctionalProperty",
-        "InverseFunctionalProperty",
-        "Ontology",
-        "Restriction",
-    )
-) | {_RDFS + "Class", _RDF + "Property"}
 
 
 def reasoning_copy(graph: rdflib.Graph) -> rdflib.Graph:
@@ -115,11 +74,11 @@ def reasoning_copy(graph: rdflib.Graph) -> rdflib.Graph:
         if not isinstance(obj, Literal):
             mentioned.add(obj)
     copy = rdflib.Graph(store="SimpleMemory")
-    vocabularies = (_RDF, _RDFS, _OWL)
+    vocabularies = (vocab.RDF, vocab.RDFS, vocab.OWL)
     for triple in graph:
         predicate = triple[1]
         text = str(predicate)
-        if text in _BUILTIN_ANNOTATIONS:
+        if text in BUILTIN_ANNOTATIONS:
             continue
         if predicate == OWL.hasKey:
             # owlrl 7.6.2's prp-key rule compares only the first n-1 key properties (its loop
@@ -195,7 +154,7 @@ def _first_data_iri(message: str, individuals: set[str]) -> str | None:
 def _is_schema(graph: rdflib.Graph, node: Node) -> bool:
     from rdflib import RDF
 
-    return any(str(kind) in _SCHEMA_TYPES for kind in graph.objects(node, RDF.type))
+    return any(str(kind) in SCHEMA_TYPES for kind in graph.objects(node, RDF.type))
 
 
 def _why_same(
@@ -235,67 +194,6 @@ def _same_as_findings(graph: rdflib.Graph, closed: rdflib.Graph) -> Iterator[Fin
         elif (second, OWL.sameAs, first) in graph:
             stated = (pair[1], pair[0])
         yield same_as_finding(pair, explained, stated)
-
-
-def nothing_finding(member: str) -> Finding:
-    """The finding for a member of ``owl:Nothing``, in the same words on both paths."""
-    return Finding(
-        "logic",
-        "error",
-        "owl:Nothing",
-        f"{member} is a member of owl:Nothing, the empty class: its description "
-        "contradicts the ontology.",
-        focus=member,
-    )
-
-
-def same_as_finding(
-    pair: tuple[str, str],
-    why: tuple[str, str, str] | None,
-    stated: tuple[str, str] | None,
-) -> Finding:
-    """The finding for two distinct named individuals made one (``pair``, in order), in the
-    same words on both paths: explained by ``why`` (the resource holding the two values, the
-    property, ``"functional"`` or ``"inverse-functional"``), else by an ``owl:sameAs``
-    ``stated`` from the first to the second of the pair it gives, else as inferred."""
-    first, second = pair
-    if why is not None:
-        holder, prop, kind = why
-        return Finding(
-            "logic",
-            "error",
-            "owl:sameAs",
-            f"{holder} has two values of the {kind} property {prop}, {first} and "
-            f"{second}, so OWL RL makes them one individual; keep one value.",
-            focus=holder,
-            predicate=prop,
-            value=second,
-            related=pair,
-        )
-    if stated is not None:
-        subject, obj = stated
-        return Finding(
-            "logic",
-            "error",
-            "owl:sameAs",
-            f"{subject} is stated to be the same individual as {obj} (owl:sameAs), which "
-            "the graph describes as another resource; describe them as one resource or "
-            "remove the statement.",
-            focus=subject,
-            predicate=_OWL + "sameAs",
-            value=obj,
-            related=pair,
-        )
-    return Finding(
-        "logic",
-        "error",
-        "owl:sameAs",
-        f"{first} and {second} are inferred to be the same individual (owl:sameAs); "
-        "describe them as one resource or remove the statement that merges them.",
-        focus=first,
-        value=second,
-        related=pair,
-    )
 
 
 def _rdf_list(graph: rdflib.Graph, head: Node) -> list[Node]:
@@ -396,250 +294,3 @@ def owlrl_findings(graph: rdflib.Graph, individuals: Iterable[str] = ()) -> list
     findings.extend(_same_as_findings(graph, closed))
     findings.extend(key_findings(graph, closed))
     return findings
-
-
-#: Constructs whose OWL 2 RL rules ``reasonable`` 0.4.4 lacks (prp-spo2, cls-maxc2,
-#: cls-maxqc3/4, cls-oo) or whose checks only owlrl makes (a datatype restriction, an
-#: ``owl:allValuesFrom`` a datatype): a graph that uses one is reasoned by owlrl.
-_OWLRL_ONLY = {
-    _OWL + "propertyChainAxiom": "owl:propertyChainAxiom (rule prp-spo2)",
-    _OWL + "maxCardinality": "owl:maxCardinality (rules cls-maxc1, cls-maxc2)",
-    _OWL + "maxQualifiedCardinality": "owl:maxQualifiedCardinality (rules cls-maxqc1-4)",
-    _OWL + "oneOf": "owl:oneOf (rule cls-oo)",
-    _OWL + "onDatatype": "a datatype restriction (owl:onDatatype)",
-    _OWL + "withRestrictions": "a datatype restriction (owl:withRestrictions)",
-}
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_DATATYPE_FILLERS = (_XSD, _RDFS + "Literal", _RDF + "PlainLiteral", _RDF + "langString")
-
-
-def fast_path_blocker(triples: Iterable[Any]) -> str | None:
-    """Why the fast path cannot judge these pyoxigraph triples (what owlrl must do), or None."""
-    import pyoxigraph
-
-    datatypes = {
-        t.subject
-        for t in triples
-        if t.predicate.value == _RDF + "type" and t.object.value == _RDFS + "Datatype"
-    }
-    for triple in triples:
-        predicate = triple.predicate.value
-        if predicate in _OWLRL_ONLY:
-            return _OWLRL_ONLY[predicate]
-        obj = triple.object
-        if (
-            predicate == _OWL + "allValuesFrom"
-            and isinstance(obj, pyoxigraph.NamedNode)
-            and (obj.value.startswith(_DATATYPE_FILLERS) or obj in datatypes)
-        ):
-            return "owl:allValuesFrom a datatype (owlrl checks the values' types)"
-    return None
-
-
-def _split(triples: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-    """The pyoxigraph triples owlrl would reason over (as :func:`reasoning_copy` keeps them),
-    split into the reasoner's input and the axioms that only the false rules read."""
-    import pyoxigraph
-
-    from .fast import FALSE_ONLY
-
-    mentioned: set[Any] = set()
-    for t in triples:
-        mentioned.add(t.subject)
-        if not isinstance(t.object, pyoxigraph.Literal):
-            mentioned.add(t.object)
-    vocabularies = (_RDF, _RDFS, _OWL)
-    kept: list[Any] = []
-    held_back: list[Any] = []
-    for t in triples:
-        text = t.predicate.value
-        if text in _BUILTIN_ANNOTATIONS or text == _OWL + "hasKey":  # see reasoning_copy
-            continue
-        if text in FALSE_ONLY:
-            held_back.append(t)
-        elif text.startswith(vocabularies) or t.predicate in mentioned:
-            kept.append(t)
-    return kept, held_back
-
-
-def _from_rdflib(graph: rdflib.Graph) -> list[Any]:
-    import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
-
-    def convert(node: Node) -> Any:
-        if isinstance(node, URIRef):
-            return pyoxigraph.NamedNode(str(node))
-        if isinstance(node, BNode):
-            return pyoxigraph.BlankNode(str(node))
-        if isinstance(node, Literal):
-            if node.language:
-                return pyoxigraph.Literal(str(node), language=node.language)
-            if node.datatype is not None:
-                return pyoxigraph.Literal(
-                    str(node), datatype=pyoxigraph.NamedNode(str(node.datatype))
-                )
-            return pyoxigraph.Literal(str(node))
-        raise TypeError(f"unsupported term {node!r}")
-
-    return [pyoxigraph.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
-
-
-_XSD_ASCII_TYPES = frozenset(
-    _XSD + name
-    for name in (
-        *("decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "negativeInteger"),
-        *("positiveInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt"),
-        *("unsignedShort", "unsignedByte", "float", "double", "boolean", "dateTime"),
-        *("dateTimeStamp", "date", "time", "gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay"),
-        *("duration", "yearMonthDuration", "dayTimeDuration", "hexBinary", "base64Binary"),
-    )
-)
-
-
-#: The rule of :func:`foreign_digit_findings`, which is XSD's, whatever path reasons.
-FOREIGN_DIGITS_RULE = "XSD lexical form"
-
-
-def foreign_digit_findings(triples: Iterable[Any]) -> Iterator[Finding]:
-    """Literals of a numeric, boolean, date, time or binary XSD type written with characters
-    outside ASCII, such as a year in full-width digits (U+FF10 to U+FF19) or Thai digits in an
-    ``xsd:integer``: XSD's lexical forms for these types are ASCII only, and no SPARQL engine
-    reads such a literal as a number or a date, but Python's converters (which owlrl uses for
-    dt-not-type) read other scripts' digits. Every such literal is found, whatever its
-    predicate; :func:`logic_findings` drops those that dt-not-type already reports."""
-    import pyoxigraph
-
-    for triple in triples:
-        literal = triple.object
-        if not isinstance(literal, pyoxigraph.Literal) or literal.language is not None:
-            continue
-        datatype = literal.datatype.value
-        if datatype not in _XSD_ASCII_TYPES or literal.value.isascii():
-            continue
-        yield _lexical_finding(
-            triple,
-            ": XSD writes its values in ASCII characters only (digits 0-9); correct the value.",
-        )
-
-
-def _lexical_finding(triple: Any, why: str) -> Finding:
-    """The :data:`FOREIGN_DIGITS_RULE` finding on ``triple``'s literal (a pyoxigraph triple),
-    its message ending in ``why``."""
-    import pyoxigraph
-
-    subject, literal = triple.subject, triple.object
-    focus = f"_:{subject.value}" if isinstance(subject, pyoxigraph.BlankNode) else subject.value
-    shown = f'"{literal.value}"'
-    return Finding(
-        "logic",
-        "error",
-        FOREIGN_DIGITS_RULE,
-        f"{focus} has {triple.predicate.value} {shown}, which is not a valid "
-        f"{literal.datatype.value}{why}",
-        focus=focus,
-        predicate=triple.predicate.value,
-        value=shown,
-    )
-
-
-#: The XSD date parts that OWL 2 RL's datatype map (and so dt-not-type) leaves out, judged by
-#: pyoxigraph's casts; xsd:gMonthDay is not among them, since the cast refuses "--02-29".
-_DATE_PARTS = ("gYear", "gYearMonth", "gMonth", "gDay")
-
-
-def date_part_findings(triples: Iterable[Any]) -> Iterator[Finding]:
-    """ASCII literals of :data:`_DATE_PARTS` that are not lexical forms of their type (such
-    as ``"x"^^xsd:gYear`` or ``"2005-13"^^xsd:gYearMonth``), judged by one query that casts
-    each distinct literal to its type on an empty pyoxigraph store."""
-    import pyoxigraph
-
-    typed = {_XSD + local: local for local in _DATE_PARTS}
-    literals = {
-        t.object
-        for t in triples
-        if isinstance(t.object, pyoxigraph.Literal)
-        and t.object.datatype.value in typed
-        and t.object.value.isascii()  # the others are foreign_digit_findings'
-    }
-    if not literals:
-        return
-    text, kind = pyoxigraph.NamedNode("urn:x-ackg:text"), pyoxigraph.NamedNode("urn:x-ackg:type")
-    store = pyoxigraph.Store()  # the texts as data, so no text of the data is put in a query
-    for number, literal in enumerate(literals):
-        node = pyoxigraph.BlankNode(f"n{number}")
-        store.add(pyoxigraph.Quad(node, text, pyoxigraph.Literal(literal.value)))
-        store.add(pyoxigraph.Quad(node, kind, pyoxigraph.Literal(typed[literal.datatype.value])))
-    casts = "".join(f'IF(?t = "{local}", xsd:{local}(?s), ' for local in _DATE_PARTS)
-    query = (
-        f"PREFIX xsd: <{_XSD}> SELECT ?s ?t WHERE {{ ?n <{text.value}> ?s ; <{kind.value}> ?t "
-        f"BIND({casts}?s{')' * len(_DATE_PARTS)} AS ?v) FILTER(!BOUND(?v)) }}"
-    )
-    invalid = {
-        (str(row[0].value), _XSD + str(row[1].value))
-        for row in store.query(query)  # type: ignore[union-attr]
-    }
-    for triple in triples:
-        literal = triple.object
-        if not isinstance(literal, pyoxigraph.Literal):
-            continue
-        if (literal.value, literal.datatype.value) in invalid:
-            yield _lexical_finding(triple, "; correct the value.")
-
-
-def logic_findings(
-    source: rdflib.Graph | Iterable[Any], individuals: Iterable[str] = ()
-) -> list[Finding]:
-    """Inconsistencies of ontology plus data under OWL 2 RL; see the module doc.
-
-    ``source`` is an rdflib graph or the pyoxigraph triples of the files (what ``validate``
-    parsed); it is not changed. The fast path judges it unless :func:`fast_path_blocker` names
-    a construct it cannot judge, or its functional-property merges do not settle within its
-    rounds (:class:`.fast.Unsettled`); then owlrl does (:func:`owlrl_findings`).
-    """
-    import rdflib
-
-    from .fast import Unsettled, fast_findings
-
-    triples = _from_rdflib(source) if isinstance(source, rdflib.Graph) else list(source)
-    foreign = lexical_findings(triples)
-    if fast_path_blocker(triples) is None:
-        kept, held_back = _split(triples)
-        try:
-            return with_lexical(fast_findings(kept, triples, held_back), foreign)
-        except Unsettled:
-            pass  # a chain of owl:sameAs merges deeper than the fast path follows
-    if isinstance(source, rdflib.Graph):
-        return with_lexical(owlrl_findings(source, individuals), foreign)
-    from ..validate import _to_rdflib
-
-    graph = _to_rdflib({Path("logic"): triples})
-    return with_lexical(owlrl_findings(graph, individuals), foreign)
-
-
-def lexical_findings(triples: Sequence[Any]) -> list[Finding]:
-    """The literals of ``triples`` whose text is not valid for their datatype, whatever their
-    property: both reasoners see only the triples an OWL 2 RL rule can use (``_split``,
-    :func:`reasoning_copy`), which leaves out a literal on a property the ontology does not
-    mention, so the lexical forms are judged here over every asserted triple too."""
-    from .fast import datatype_findings
-
-    found = [
-        *datatype_findings(triples),
-        *foreign_digit_findings(triples),
-        *date_part_findings(triples),
-    ]
-    return list(dict.fromkeys(found))
-
-
-def with_lexical(findings: list[Finding], foreign: list[Finding]) -> list[Finding]:
-    """``findings`` and the ``foreign`` ones that do not report a literal already reported,
-    by the fast path (the same focus, property and value) or owlrl (its message quotes the
-    literal's text)."""
-    reported = {(f.focus, f.predicate, f.value) for f in findings}
-    messages = " ".join(f.message for f in findings)
-    return findings + [
-        f
-        for f in foreign
-        if (f.focus, f.predicate, f.value) not in reported
-        and f"'{(f.value or '')[1:-1]}'" not in messages
-    ]

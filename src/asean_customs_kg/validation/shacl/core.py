@@ -64,7 +64,7 @@ fully compiled stays in the residual, and pySHACL runs whenever the residual hol
 statement besides prefix declarations, so a shape is never skipped.
 
 ``sh:pattern`` compiles only when made of what Python's ``re`` and Oxigraph's engine read alike
-(see :func:`.reading._plain_pattern`: no ``\\w``, ``\\s``, ``\\b``, ``\\d``,
+(see :func:`.reading.plain_pattern`: no ``\\w``, ``\\s``, ``\\b``, ``\\d``,
 look-around, back-reference, inline flag, POSIX class...; ``$`` only at the end, where Python
 also matches before a final newline, which the query reproduces) and when both compile it. A
 class with a blank-node sub-class is followed by ``rdf:type/rdfs:subClassOf*`` rather than by a
@@ -79,22 +79,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
+from ...rdf import vocab
 from ..problems import Severity
 from .reading import (
-    _count,
-    _custom_parameters,
-    _deactivated,
-    _iri,
-    _items,
-    _message,
-    _messages,
-    _only,
-    _plain_pattern,
-    _probe_pattern,
-    _severity,
-    _sh,
-    _sh_predicates,
-    _Unsupported,
+    Unsupported,
+    count_value,
+    custom_parameters,
+    first_message,
+    iri_text,
+    is_deactivated,
+    list_items,
+    plain_pattern,
+    probe_pattern,
+    sh_predicates,
+    sh_term,
+    shape_messages,
+    shape_severity,
+    single_value,
 )
 from .results import severity_of
 
@@ -108,35 +109,8 @@ __all__ = [
     "compile_shapes",
 ]
 
-_SH = "http://www.w3.org/ns/shacl#"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_TYPE = _RDF + "type"
-_SUBCLASS = _RDFS + "subClassOf"
-_LANG_STRING = _RDF + "langString"
-_XSD_STRING = _XSD + "string"
-_UNCHECKED_DATATYPES = (_XSD_STRING, _LANG_STRING)
-_INTEGERS = {
-    _XSD + name
-    for name in [
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-}
-_NUMBERS = _INTEGERS | {_XSD + "decimal", _XSD + "float", _XSD + "double"}
-_NODE_KINDS = {
+UNCHECKED_DATATYPES = (vocab.XSD_STRING, vocab.RDF_LANG_STRING)
+NODE_KINDS = {
     "IRI": "isIRI({x})",
     "BlankNode": "isBlank({x})",
     "Literal": "isLiteral({x})",
@@ -168,7 +142,7 @@ _VALUE_PARAMS = (
 
 
 @dataclass(frozen=True)
-class _Test:
+class Test:
     """One value-type, string, range or logical constraint on a value node."""
 
     component: str
@@ -176,7 +150,7 @@ class _Test:
 
 
 @dataclass(frozen=True)
-class _Path:
+class ShapePath:
     """An IRI, or the inverse of one; as SPARQL."""
 
     iri: str
@@ -187,24 +161,24 @@ class _Path:
 
 
 @dataclass(frozen=True)
-class _PropertyMember:
-    path: _Path
+class PropertyMember:
+    path: ShapePath
     min_count: int
     max_count: int | None
-    tests: tuple[_Test, ...]
+    tests: tuple[Test, ...]
 
 
 @dataclass(frozen=True)
-class _NodeMember:
-    tests: tuple[_Test, ...]
-    properties: tuple[_PropertyMember, ...]
+class NodeMember:
+    tests: tuple[Test, ...]
+    properties: tuple[PropertyMember, ...]
 
 
-_Member: TypeAlias = "_PropertyMember | _NodeMember"
+Member: TypeAlias = "PropertyMember | NodeMember"
 
 
 @dataclass(frozen=True)
-class _Focus:
+class Focus:
     """A node shape's targets."""
 
     classes: tuple[str, ...]
@@ -217,16 +191,16 @@ class _Focus:
 class CoreConstraint:
     """One core constraint of one shape, to be run once over all focus nodes."""
 
-    focus: _Focus
+    focus: Focus
     rule: str
     severity: Severity
     message: str
-    path: _Path | None  # None: the constraint is on the focus node itself
+    path: ShapePath | None  # None: the constraint is on the focus node itself
     kind: str  # "min", "max" or "test"
     count: int = 0
-    test: _Test | None = None
+    test: Test | None = None
     shape: object = None  # the shape's node in the shapes graph
-    level: str = _SH + "Violation"  # the IRI of its severity
+    level: str = vocab.SH + "Violation"  # the IRI of its severity
     messages: tuple[object, ...] = ()  # its sh:message literals
 
 
@@ -240,101 +214,101 @@ class CompiledShapes:
     shapes: rdflib.Graph | None = None  # the graph compiled
 
 
-def _path(shapes: rdflib.Graph, node: Node) -> _Path:
+def _path(shapes: rdflib.Graph, node: Node) -> ShapePath:
     from rdflib import BNode
 
-    value = _only(shapes, node, "path")
+    value = single_value(shapes, node, "path")
     if isinstance(value, BNode):
         if set(shapes.predicate_objects(value)) != {
-            (_sh("inversePath"), shapes.value(value, _sh("inversePath")))
+            (sh_term("inversePath"), shapes.value(value, sh_term("inversePath")))
         }:
-            raise _Unsupported("a complex path")
-        return _Path(_iri(shapes.value(value, _sh("inversePath"))), inverse=True)
-    return _Path(_iri(value))
+            raise Unsupported("a complex path")
+        return ShapePath(iri_text(shapes.value(value, sh_term("inversePath"))), inverse=True)
+    return ShapePath(iri_text(value))
 
 
-def _tests(shapes: rdflib.Graph, node: Node, depth: int = 0) -> list[_Test]:
+def _tests(shapes: rdflib.Graph, node: Node, depth: int = 0) -> list[Test]:
     """The value-type, string, range and logical constraints of ``node``, one test each."""
     from rdflib import Literal
 
-    tests: list[_Test] = []
-    for value in shapes.objects(node, _sh("class")):
-        tests.append(_Test("class", _iri(value)))
-    datatype = _only(shapes, node, "datatype")
+    tests: list[Test] = []
+    for value in shapes.objects(node, sh_term("class")):
+        tests.append(Test("class", iri_text(value)))
+    datatype = single_value(shapes, node, "datatype")
     if datatype is not None:
-        iri = _iri(datatype)
-        if iri in (_RDFS + "Literal", _RDFS + "Datatype"):
-            raise _Unsupported("pySHACL reads rdfs:Literal and rdfs:Datatype its own way")
-        tests.append(_Test("datatype", iri))
-    kind = _only(shapes, node, "nodeKind")
+        iri = iri_text(datatype)
+        if iri in (vocab.RDFS + "Literal", vocab.RDFS + "Datatype"):
+            raise Unsupported("pySHACL reads rdfs:Literal and rdfs:Datatype its own way")
+        tests.append(Test("datatype", iri))
+    kind = single_value(shapes, node, "nodeKind")
     if kind is not None:
-        name = _iri(kind).removeprefix(_SH)
-        if name not in _NODE_KINDS:
-            raise _Unsupported("an unknown node kind")
-        tests.append(_Test("nodeKind", name))
+        name = iri_text(kind).removeprefix(vocab.SH)
+        if name not in NODE_KINDS:
+            raise Unsupported("an unknown node kind")
+        tests.append(Test("nodeKind", name))
     for name in ("minLength", "maxLength"):
-        length = _count(shapes, node, name)
+        length = count_value(shapes, node, name)
         if length is not None:
-            tests.append(_Test(name, length))
-    flags_node = _only(shapes, node, "flags")
+            tests.append(Test(name, length))
+    flags_node = single_value(shapes, node, "flags")
     flags = str(flags_node) if flags_node is not None else ""
     if flags_node is not None and (not isinstance(flags_node, Literal) or set(flags) - set("im")):
-        raise _Unsupported("sh:flags other than i and m")
-    for pattern in shapes.objects(node, _sh("pattern")):
+        raise Unsupported("sh:flags other than i and m")
+    for pattern in shapes.objects(node, sh_term("pattern")):
         if not isinstance(pattern, Literal):
-            raise _Unsupported("sh:pattern is not a literal")
-        text, ends = _plain_pattern(str(pattern))
-        _probe_pattern(text, flags)
-        tests.append(_Test("pattern", (text, flags, ends and "m" not in flags)))
-    for head in shapes.objects(node, _sh("languageIn")):
+            raise Unsupported("sh:pattern is not a literal")
+        text, ends = plain_pattern(str(pattern))
+        probe_pattern(text, flags)
+        tests.append(Test("pattern", (text, flags, ends and "m" not in flags)))
+    for head in shapes.objects(node, sh_term("languageIn")):
         ranges = []
-        for item in _items(shapes, head):
+        for item in list_items(shapes, head):
             if not isinstance(item, Literal) or item.language or "-" in str(item):
-                raise _Unsupported("a language range other than a primary subtag")
+                raise Unsupported("a language range other than a primary subtag")
             ranges.append(str(item))
-        tests.append(_Test("languageIn", tuple(ranges)))
+        tests.append(Test("languageIn", tuple(ranges)))
     for name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-        for bound in shapes.objects(node, _sh(name)):
+        for bound in shapes.objects(node, sh_term(name)):
             if (
                 not isinstance(bound, Literal)
-                or str(bound.datatype) not in _NUMBERS
+                or str(bound.datatype) not in vocab.XSD_NUMBERS
                 or bound.value is None
                 or getattr(bound, "ill_typed", False)
             ):
-                raise _Unsupported(f"sh:{name} is not a number")
-            tests.append(_Test(name, f'"{bound}"^^<{bound.datatype}>'))
-    for head in shapes.objects(node, _sh("or")):
+                raise Unsupported(f"sh:{name} is not a number")
+            tests.append(Test(name, f'"{bound}"^^<{bound.datatype}>'))
+    for head in shapes.objects(node, sh_term("or")):
         if depth > 4:
-            raise _Unsupported("sh:or nested too deep")
-        members = tuple(_member(shapes, item, depth + 1) for item in _items(shapes, head))
-        tests.append(_Test("or", members))
+            raise Unsupported("sh:or nested too deep")
+        members = tuple(_member(shapes, item, depth + 1) for item in list_items(shapes, head))
+        tests.append(Test("or", members))
     return tests
 
 
-def _member(shapes: rdflib.Graph, node: Node, depth: int) -> _Member:
+def _member(shapes: rdflib.Graph, node: Node, depth: int) -> Member:
     """A member of an ``sh:or`` list: what a value node must conform to."""
     allowed = {*_ANY_TARGET, *_ABOUT, *_VALUE_PARAMS, "path", "minCount", "maxCount", "property"}
-    if _sh_predicates(shapes, node) - allowed or _deactivated(shapes, node):
-        raise _Unsupported("a member with another constraint")
-    if (node, _sh("path"), None) in shapes:
+    if sh_predicates(shapes, node) - allowed or is_deactivated(shapes, node):
+        raise Unsupported("a member with another constraint")
+    if (node, sh_term("path"), None) in shapes:
         return _property_member(shapes, node, depth)
     properties = tuple(
-        _property_member(shapes, p, depth) for p in shapes.objects(node, _sh("property"))
+        _property_member(shapes, p, depth) for p in shapes.objects(node, sh_term("property"))
     )
-    return _NodeMember(tuple(_tests(shapes, node, depth)), properties)
+    return NodeMember(tuple(_tests(shapes, node, depth)), properties)
 
 
-def _property_member(shapes: rdflib.Graph, node: Node, depth: int) -> _PropertyMember:
-    if (node, _sh("property"), None) in shapes or _deactivated(shapes, node):
-        raise _Unsupported("a nested property shape")
+def _property_member(shapes: rdflib.Graph, node: Node, depth: int) -> PropertyMember:
+    if (node, sh_term("property"), None) in shapes or is_deactivated(shapes, node):
+        raise Unsupported("a nested property shape")
     allowed = {*_ANY_TARGET, *_ABOUT, *_VALUE_PARAMS, "path", "minCount", "maxCount"}
-    if _sh_predicates(shapes, node) - allowed:
-        raise _Unsupported("a member with another constraint")
-    min_count = _count(shapes, node, "minCount") or 0
-    max_count = _count(shapes, node, "maxCount")
+    if sh_predicates(shapes, node) - allowed:
+        raise Unsupported("a member with another constraint")
+    min_count = count_value(shapes, node, "minCount") or 0
+    max_count = count_value(shapes, node, "maxCount")
     if min_count > 4 or (max_count is not None and max_count > 3):
-        raise _Unsupported("a large count in an sh:or member")
-    return _PropertyMember(
+        raise Unsupported("a large count in an sh:or member")
+    return PropertyMember(
         _path(shapes, node), min_count, max_count, tuple(_tests(shapes, node, depth))
     )
 
@@ -353,28 +327,28 @@ def _node_shapes(shapes: rdflib.Graph) -> set[Node]:
 
     found: set[Node] = set()
     for name in _ANY_TARGET:
-        found.update(shapes.subjects(_sh(name), None))
+        found.update(shapes.subjects(sh_term(name), None))
     classes = _implicit_classes(shapes)
-    for kind in (_sh("NodeShape"), _sh("PropertyShape")):
-        for shape in shapes.subjects(URIRef(_TYPE), kind):
-            if any(t in classes for t in shapes.objects(shape, URIRef(_TYPE))):
+    for kind in (sh_term("NodeShape"), sh_term("PropertyShape")):
+        for shape in shapes.subjects(URIRef(vocab.RDF_TYPE), kind):
+            if any(t in classes for t in shapes.objects(shape, URIRef(vocab.RDF_TYPE))):
                 found.add(shape)
     return found
 
 
-def _focus(shapes: rdflib.Graph, shape: Node) -> _Focus:
+def _focus(shapes: rdflib.Graph, shape: Node) -> Focus:
     from rdflib import URIRef
 
-    if _sh_predicates(shapes, shape) & (set(_ANY_TARGET) - set(_TARGETS)):
-        raise _Unsupported("another kind of target")
-    classes = [_iri(c) for c in shapes.objects(shape, _sh("targetClass"))]
-    subjects = [_iri(p) for p in shapes.objects(shape, _sh("targetSubjectsOf"))]
-    nodes = [_iri(n) for n in shapes.objects(shape, _sh("targetNode"))]
-    objects = [_iri(p) for p in shapes.objects(shape, _sh("targetObjectsOf"))]
+    if sh_predicates(shapes, shape) & (set(_ANY_TARGET) - set(_TARGETS)):
+        raise Unsupported("another kind of target")
+    classes = [iri_text(c) for c in shapes.objects(shape, sh_term("targetClass"))]
+    subjects = [iri_text(p) for p in shapes.objects(shape, sh_term("targetSubjectsOf"))]
+    nodes = [iri_text(n) for n in shapes.objects(shape, sh_term("targetNode"))]
+    objects = [iri_text(p) for p in shapes.objects(shape, sh_term("targetObjectsOf"))]
     implicit = _implicit_classes(shapes)
-    if any(t in implicit for t in shapes.objects(shape, URIRef(_TYPE))):
-        classes.append(_iri(shape))
-    return _Focus(
+    if any(t in implicit for t in shapes.objects(shape, URIRef(vocab.RDF_TYPE))):
+        classes.append(iri_text(shape))
+    return Focus(
         tuple(sorted(set(classes))),
         tuple(sorted(set(subjects))),
         tuple(sorted(set(nodes))),
@@ -382,7 +356,7 @@ def _focus(shapes: rdflib.Graph, shape: Node) -> _Focus:
     )
 
 
-def _paths(path: _Path | None, tests: Sequence[_Test]) -> set[str]:
+def _paths(path: ShapePath | None, tests: Sequence[Test]) -> set[str]:
     """The predicates whose objects are value nodes of ``path`` or of an sh:or member."""
     found = {path.iri} if path is not None and not path.inverse else set()
     for test in tests:
@@ -390,7 +364,7 @@ def _paths(path: _Path | None, tests: Sequence[_Test]) -> set[str]:
             continue
         assert isinstance(test.argument, tuple)
         for member in test.argument:
-            if isinstance(member, _PropertyMember):
+            if isinstance(member, PropertyMember):
                 found |= _paths(member.path, member.tests)
             else:
                 found |= _paths(None, member.tests)
@@ -402,7 +376,7 @@ def _paths(path: _Path | None, tests: Sequence[_Test]) -> set[str]:
 def _property_constraints(
     shapes: rdflib.Graph,
     shape: Node,
-    focus: _Focus,
+    focus: Focus,
     rule_shape: str,
     rewritten: frozenset[str] = frozenset(),
     force: bool = False,
@@ -414,32 +388,30 @@ def _property_constraints(
 
     allowed = {*_ABOUT, *_VALUE_PARAMS, "path", "minCount", "maxCount", "deactivated"}
     allowed |= set(_ANY_TARGET) if targets else set()
-    if _sh_predicates(shapes, shape) - allowed:
-        raise _Unsupported("another constraint, a target or a nested shape")
-    if _custom_parameters(shapes, shape):
-        raise _Unsupported("a parameter of a constraint component of the shapes graph")
-    if set(shapes.objects(shape, URIRef(_TYPE))) & _implicit_classes(shapes):
-        raise _Unsupported("a property shape that is a class")
+    if sh_predicates(shapes, shape) - allowed:
+        raise Unsupported("another constraint, a target or a nested shape")
+    if custom_parameters(shapes, shape):
+        raise Unsupported("a parameter of a constraint component of the shapes graph")
+    if set(shapes.objects(shape, URIRef(vocab.RDF_TYPE))) & _implicit_classes(shapes):
+        raise Unsupported("a property shape that is a class")
     path = _path(shapes, shape)
     tests = _tests(shapes, shape)
     if _paths(path, tests) & rewritten:
-        raise _Unsupported("values a pyoxigraph store does not keep as written")
-    min_count = _count(shapes, shape, "minCount")
-    max_count = _count(shapes, shape, "maxCount")
-    level = _severity(shapes, shape)
-    messages = _messages(shapes, shape, force)
-    if _deactivated(shapes, shape):
+        raise Unsupported("values a pyoxigraph store does not keep as written")
+    min_count = count_value(shapes, shape, "minCount")
+    max_count = count_value(shapes, shape, "maxCount")
+    level = shape_severity(shapes, shape)
+    messages = shape_messages(shapes, shape, force)
+    if is_deactivated(shapes, shape):
         return []
 
-    def make(
-        component: str, kind: str, count: int = 0, test: _Test | None = None
-    ) -> CoreConstraint:
+    def make(component: str, kind: str, count: int = 0, test: Test | None = None) -> CoreConstraint:
         rule = f"{rule_shape} (sh:{component})"
         return CoreConstraint(
             focus,
             rule,
             severity_of(level),
-            _message(messages),
+            first_message(messages),
             path,
             kind,
             count,
@@ -472,42 +444,42 @@ def compile_shapes(
     import rdflib
     from rdflib import BNode
 
-    from .reference import _shape_name
+    from .results import shape_name
 
     constraints: list[CoreConstraint] = []
     removed: set[tuple[Node, Node, Node]] = set()
     dropped: set[Node] = set()
     node_allowed = {*_ANY_TARGET, *_ABOUT, *_VALUE_PARAMS, "property", "sparql", "deactivated"}
     for shape in sorted(_node_shapes(shapes), key=str):
-        if (shape, _sh("path"), None) in shapes and not _referenced(shapes, shape):
+        if (shape, sh_term("path"), None) in shapes and not _referenced(shapes, shape):
             # A property shape with targets of its own: compiled whole, or not at all.
             try:
                 focus = _focus(shapes, shape)
-                name = _shape_name(shapes, shape)
+                name = shape_name(shapes, shape)
                 constraints.extend(
                     _property_constraints(shapes, shape, focus, name, rewritten, force, True)
                 )
-            except _Unsupported:
+            except Unsupported:
                 continue
             dropped.add(shape)
             continue
         try:
-            if _referenced(shapes, shape) or (shape, _sh("path"), None) in shapes:
-                raise _Unsupported("a shape that another shape refers to, or a property shape")
-            if _sh_predicates(shapes, shape) - node_allowed or _custom_parameters(shapes, shape):
-                raise _Unsupported("another constraint on the focus node")
+            if _referenced(shapes, shape) or (shape, sh_term("path"), None) in shapes:
+                raise Unsupported("a shape that another shape refers to, or a property shape")
+            if sh_predicates(shapes, shape) - node_allowed or custom_parameters(shapes, shape):
+                raise Unsupported("another constraint on the focus node")
             focus = _focus(shapes, shape)
             tests = _tests(shapes, shape)
             if _paths(None, tests) & rewritten:
-                raise _Unsupported("values a pyoxigraph store does not keep as written")
-            level = _severity(shapes, shape)
-            messages = _messages(shapes, shape, force) if tests else ()
-            if _deactivated(shapes, shape):
+                raise Unsupported("values a pyoxigraph store does not keep as written")
+            level = shape_severity(shapes, shape)
+            messages = shape_messages(shapes, shape, force) if tests else ()
+            if is_deactivated(shapes, shape):
                 dropped.add(shape)
                 continue
-        except _Unsupported:
+        except Unsupported:
             continue
-        name = _shape_name(shapes, shape)
+        name = shape_name(shapes, shape)
         for test in tests:
             rule = f"{name} (sh:{test.component})"
             constraints.append(
@@ -515,7 +487,7 @@ def compile_shapes(
                     focus,
                     rule,
                     severity_of(level),
-                    _message(messages),
+                    first_message(messages),
                     None,
                     "test",
                     0,
@@ -526,23 +498,27 @@ def compile_shapes(
                 )
             )
         for param in _VALUE_PARAMS:
-            removed.update(shapes.triples((shape, _sh(param), None)))
-        for prop in shapes.objects(shape, _sh("property")):
+            removed.update(shapes.triples((shape, sh_term(param), None)))
+        for prop in shapes.objects(shape, sh_term("property")):
             try:
                 constraints.extend(
                     _property_constraints(
-                        shapes, prop, focus, _shape_name(shapes, prop), rewritten, force
+                        shapes, prop, focus, shape_name(shapes, prop), rewritten, force
                     )
                 )
-            except _Unsupported:
+            except Unsupported:
                 continue
-            removed.add((shape, _sh("property"), prop))
+            removed.add((shape, sh_term("property"), prop))
         left = {
             p
             for p, o in shapes.predicate_objects(shape)
-            if (shape, p, o) not in removed and str(p).startswith(_SH)
+            if (shape, p, o) not in removed and str(p).startswith(vocab.SH)
         }
-        if not {str(p).removeprefix(_SH) for p in left} - {*_ANY_TARGET, *_ABOUT, "deactivated"}:
+        if not {str(p).removeprefix(vocab.SH) for p in left} - {
+            *_ANY_TARGET,
+            *_ABOUT,
+            "deactivated",
+        }:
             dropped.add(shape)
 
     residual = rdflib.Graph()
@@ -576,9 +552,9 @@ def _referenced(shapes: rdflib.Graph, shape: Node) -> bool:
     that is a class) is not a use."""
     for predicate in shapes.predicates(None, shape):
         name = str(predicate)
-        if name.startswith(_RDF) and name != _TYPE:
+        if name.startswith(vocab.RDF) and name != vocab.RDF_TYPE:
             return True
-        if name.startswith(_SH) and name.removeprefix(_SH) not in _REPORT_TERMS:
+        if name.startswith(vocab.SH) and name.removeprefix(vocab.SH) not in _REPORT_TERMS:
             return True
     return False
 
@@ -589,10 +565,16 @@ def _has_shapes(residual: rdflib.Graph) -> bool:
     either compiled or checked by pySHACL, never neither."""
     from rdflib import URIRef
 
-    prefixes = {_SH + "declare", _SH + "prefix", _SH + "namespace", _SH + "prefixes"}
-    kinds = {_sh("NodeShape"), _sh("PropertyShape")}
+    prefixes = {
+        vocab.SH + "declare",
+        vocab.SH + "prefix",
+        vocab.SH + "namespace",
+        vocab.SH + "prefixes",
+    }
+    kinds = {sh_term("NodeShape"), sh_term("PropertyShape")}
     return any(
-        (str(p).startswith(_SH) and str(p) not in prefixes) or (p == URIRef(_TYPE) and o in kinds)
+        (str(p).startswith(vocab.SH) and str(p) not in prefixes)
+        or (p == URIRef(vocab.RDF_TYPE) and o in kinds)
         for _, p, o in residual
     )
 
@@ -600,11 +582,11 @@ def _has_shapes(residual: rdflib.Graph) -> bool:
 def _is_root(shapes: rdflib.Graph, node: Node) -> bool:
     """A blank node that pySHACL would start from, or that declares prefixes."""
     return (
-        bool(_sh_predicates(shapes, node) & {*_ANY_TARGET, "declare"})
+        bool(sh_predicates(shapes, node) & {*_ANY_TARGET, "declare"})
         or (
             node,
             None,
-            _sh("NodeShape"),
+            sh_term("NodeShape"),
         )
         in shapes
     )

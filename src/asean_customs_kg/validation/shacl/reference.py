@@ -27,25 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["shacl_findings", "shacl_results"]
 
-_SH = "http://www.w3.org/ns/shacl#"
-
-
-def _shape_name(shapes: rdflib.Graph, shape: Node | None) -> str:
-    """The shape's IRI; for a blank property shape, its node shape's IRI and the path."""
-    from rdflib import BNode, Namespace
-
-    sh = Namespace(_SH)
-    if shape is None:
-        return "shape"
-    if not isinstance(shape, BNode):
-        return str(shape)
-    parent = next(iter(shapes.subjects(sh.property, shape)), None)
-    if parent is None:
-        parent = next(iter(shapes.subjects(sh.sparql, shape)), None)
-    if parent is not None and not isinstance(parent, BNode):
-        return str(parent)
-    return "shape"
-
 
 def _severity(value: Node | None) -> Severity:
     from .results import severity_of

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
+from ...rdf import vocab
 from ..problems import Finding, Severity
 
 if TYPE_CHECKING:
@@ -33,13 +34,12 @@ __all__ = [
     "read_path",
     "results_of_report",
     "severity_of",
+    "shape_name",
     "term_text",
     "to_finding",
 ]
 
-SH = "http://www.w3.org/ns/shacl#"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+SH = vocab.SH
 
 #: A property path: an IRI, or ``(kind, operand...)`` with kind ``inverse``, ``sequence``,
 #: ``alternative``, ``zeroOrMore``, ``oneOrMore`` or ``zeroOrOne``.
@@ -111,7 +111,7 @@ def term_text(term: Node) -> str:
         text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         if term.language:
             return f'"{text}"@{term.language}'
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+        if term.datatype is not None and str(term.datatype) != vocab.XSD_STRING:
             return f'"{text}"^^<{term.datatype}>'
         return f'"{text}"'
     return str(term)
@@ -128,9 +128,7 @@ def _local(iri: str) -> str:
 
 def _rule(result: ShaclResult, shapes: rdflib.Graph) -> tuple[str, str, str]:
     """``(rule, shape name, component name)``."""
-    from .reference import _shape_name
-
-    shape = _shape_name(shapes, result.shape)
+    shape = shape_name(shapes, result.shape)
     kind = _local(result.component).removesuffix("ConstraintComponent") if result.component else ""
     if result.component == SH + "SPARQLConstraintComponent":
         kind = "sparql"
@@ -190,7 +188,7 @@ def results_of_report(report: rdflib.Graph) -> list[ShaclResult]:
     from rdflib import URIRef
 
     results: list[ShaclResult] = []
-    for node in report.subjects(URIRef(_RDF + "type"), URIRef(SH + "ValidationReport")):
+    for node in report.subjects(URIRef(vocab.RDF + "type"), URIRef(SH + "ValidationReport")):
         for result in report.objects(node, URIRef(SH + "result")):
             results.append(_read_result(report, result, 0))
     return results
@@ -226,3 +224,20 @@ def _read_result(report: rdflib.Graph, node: Node, depth: int) -> ShaclResult:
         ),
         details=details,
     )
+
+
+def shape_name(shapes: rdflib.Graph, shape: Node | None) -> str:
+    """The shape's IRI; for a blank property shape, its node shape's IRI and the path."""
+    from rdflib import BNode, Namespace
+
+    sh = Namespace(vocab.SH)
+    if shape is None:
+        return "shape"
+    if not isinstance(shape, BNode):
+        return str(shape)
+    parent = next(iter(shapes.subjects(sh.property, shape)), None)
+    if parent is None:
+        parent = next(iter(shapes.subjects(sh.sparql, shape)), None)
+    if parent is not None and not isinstance(parent, BNode):
+        return str(parent)
+    return "shape"

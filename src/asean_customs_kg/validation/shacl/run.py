@@ -13,29 +13,25 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph
 
+from ...rdf.graph import to_rdflib_term
+from ...rdf.vocab import RDF_TYPE, RDFS_SUBCLASS_OF, SH, XSD, XSD_STRING
 from ..problems import Finding
 from .core import (
-    _NODE_KINDS,
-    _SH,
-    _SUBCLASS,
-    _TYPE,
-    _UNCHECKED_DATATYPES,
-    _XSD,
-    _XSD_STRING,
+    NODE_KINDS,
+    UNCHECKED_DATATYPES,
     CompiledShapes,
     CoreConstraint,
-    _Focus,
-    _Member,
-    _Path,
-    _PropertyMember,
-    _Test,
+    Focus,
+    Member,
+    PropertyMember,
+    ShapePath,
+    Test,
 )
-from .reading import _string
+from .reading import sparql_string
 from .results import PathExpr, ShaclResult, to_finding
 
 if TYPE_CHECKING:
     import rdflib
-    from rdflib.term import Node
 
 __all__ = ["core_findings", "core_results", "rewritten_predicates"]
 
@@ -65,7 +61,7 @@ class _Renderer:
         self.counter += 1
         return f"?v{self.counter}"
 
-    def passes(self, test: _Test, x: str) -> str:
+    def passes(self, test: Test, x: str) -> str:
         """An expression that is true when ``x`` passes ``test``, and never an error."""
         arg = test.argument
         kind = test.component
@@ -73,32 +69,35 @@ class _Renderer:
             # A type of x among the class and its sub-classes (rdf:type/rdfs:subClassOf*).
             t = self.fresh()
             classes = ", ".join(f"<{c}>" for c in self.subclasses.get(str(arg), [str(arg)]))
-            expr = f"!isLiteral({x}) && EXISTS {{ {x} <{_TYPE}> {t} FILTER ({t} IN ({classes})) }}"
+            expr = (
+                f"!isLiteral({x}) && EXISTS {{ {x} <{RDF_TYPE}> {t} FILTER ({t} IN ({classes})) }}"
+            )
             if str(arg) in self.blank:
                 # A blank node cannot be named in the list: the path finds it.
-                expr = f"!isLiteral({x}) && EXISTS {{ {x} <{_TYPE}>/<{_SUBCLASS}>* <{arg}> }}"
+                path = f"<{RDF_TYPE}>/<{RDFS_SUBCLASS_OF}>*"
+                expr = f"!isLiteral({x}) && EXISTS {{ {x} {path} <{arg}> }}"
         elif kind == "datatype":
             assert isinstance(arg, str)
             expr = f"isLiteral({x}) && DATATYPE({x}) = <{arg}>"
             expr += "".join(f" && !sameTerm({x}, {bad})" for bad in self.ill_typed.get(arg, []))
         elif kind == "nodeKind":
-            expr = _NODE_KINDS[str(arg)].format(x=x)
+            expr = NODE_KINDS[str(arg)].format(x=x)
         elif kind == "minLength":
             expr = "true" if arg == 0 else f"!isBlank({x}) && STRLEN(STR({x})) >= {arg}"
         elif kind == "pattern":
             assert isinstance(arg, tuple)
             pattern, flags, ends = arg
-            regex = f"REGEX(STR({x}), {_string(pattern)}, {_string(flags)})"
+            regex = f"REGEX(STR({x}), {sparql_string(pattern)}, {sparql_string(flags)})"
             if ends:
                 # Python's "$" also matches before a final newline.
                 regex += (
                     f' || (STRENDS(STR({x}), "\\n") && REGEX(SUBSTR(STR({x}), 1, '
-                    f"STRLEN(STR({x})) - 1), {_string(pattern)}, {_string(flags)}))"
+                    f"STRLEN(STR({x})) - 1), {sparql_string(pattern)}, {sparql_string(flags)}))"
                 )
             expr = f"!isBlank({x}) && ({regex})"
         elif kind == "languageIn":
             assert isinstance(arg, tuple)
-            ranges = " || ".join(f"LANGMATCHES(LANG({x}), {_string(r)})" for r in arg)
+            ranges = " || ".join(f"LANGMATCHES(LANG({x}), {sparql_string(r)})" for r in arg)
             expr = f'isLiteral({x}) && LANG({x}) != "" && ({ranges or "false"})'
         elif kind == "maxLength":
             expr = f"!isBlank({x}) && STRLEN(STR({x})) <= {arg}"
@@ -109,21 +108,21 @@ class _Renderer:
             expr = " || ".join(f"({self.conforms(m, x)})" for m in arg) or "false"
         return f"COALESCE({expr}, false)"
 
-    def conforms(self, member: _Member, x: str) -> str:
-        if isinstance(member, _PropertyMember):
+    def conforms(self, member: Member, x: str) -> str:
+        if isinstance(member, PropertyMember):
             return self._property(member, x)
         parts = [self.passes(t, x) for t in member.tests]
         parts += [self._property(p, x) for p in member.properties]
         return " && ".join(parts) or "true"
 
-    def _distinct(self, x: str, path: _Path, n: int) -> str:
+    def _distinct(self, x: str, path: ShapePath, n: int) -> str:
         """A group pattern that finds ``n`` distinct values of ``path`` from ``x``."""
         names = [self.fresh() for _ in range(n)]
         patterns = " . ".join(f"{x} {path.sparql()} {v}" for v in names)
         pairs = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
         return f"{{ {patterns} FILTER ({' && '.join(pairs)}) }}" if pairs else f"{{ {patterns} }}"
 
-    def _property(self, member: _PropertyMember, x: str) -> str:
+    def _property(self, member: PropertyMember, x: str) -> str:
         parts: list[str] = []
         if member.min_count:
             parts.append(f"EXISTS {self._distinct(x, member.path, member.min_count)}")
@@ -136,14 +135,14 @@ class _Renderer:
         return " && ".join(parts) or "true"
 
 
-def _walk(test: _Test, path: _Path | None) -> Iterator[tuple[str, _Path | None]]:
+def _walk(test: Test, path: ShapePath | None) -> Iterator[tuple[str, ShapePath | None]]:
     """``(datatype, path)`` for every sh:datatype in ``test``, with the path of its values."""
     if test.component == "datatype":
         yield str(test.argument), path
     elif test.component == "or":
         assert isinstance(test.argument, tuple)
         for member in test.argument:
-            if isinstance(member, _PropertyMember):
+            if isinstance(member, PropertyMember):
                 for inner in member.tests:
                     yield from _walk(inner, member.path)
             else:
@@ -167,7 +166,7 @@ def _ill_typed(
         if item.test is None:
             continue
         for datatype, path in _walk(item.test, item.path):
-            if datatype not in _UNCHECKED_DATATYPES and path is not None and not path.inverse:
+            if datatype not in UNCHECKED_DATATYPES and path is not None and not path.inverse:
                 datatypes.add(datatype)
                 predicates.add(path.iri)
     if not datatypes:
@@ -187,7 +186,7 @@ def _ill_typed(
         assert isinstance(term, pyoxigraph.Literal)
         datatype = term.datatype.value
         if not _well_typed(Literal(term.value, datatype=URIRef(datatype)), datatype):
-            bad.setdefault(datatype, []).append(f"{_string(term.value)}^^<{datatype}>")
+            bad.setdefault(datatype, []).append(f"{sparql_string(term.value)}^^<{datatype}>")
     return bad
 
 
@@ -199,29 +198,30 @@ def _well_typed(literal: rdflib.Literal, datatype: str) -> bool:
     if getattr(literal, "ill_typed", None) is True:
         return False
     kinds: dict[str, type | tuple[type, ...]] = {
-        _XSD + "integer": int,
-        _XSD + "float": float,
-        _XSD + "decimal": Decimal,
-        _XSD + "boolean": bool,
-        _XSD + "date": date,
-        _XSD + "time": time,
-        _XSD + "dateTime": datetime,
+        XSD + "integer": int,
+        XSD + "float": float,
+        XSD + "decimal": Decimal,
+        XSD + "boolean": bool,
+        XSD + "date": date,
+        XSD + "time": time,
+        XSD + "dateTime": datetime,
     }
     kind = kinds.get(datatype)
     return kind is None or isinstance(literal.value, kind)
 
 
 def _focus_query(
-    focus: _Focus, subclasses: dict[str, list[str]], blank: frozenset[str] = frozenset()
+    focus: Focus, subclasses: dict[str, list[str]], blank: frozenset[str] = frozenset()
 ) -> str:
     branches: list[str] = []
     classes = sorted({c for target in focus.classes for c in subclasses.get(target, [target])})
     if classes:
         values = " ".join(f"<{c}>" for c in classes)
-        branches.append(f"VALUES ?class {{ {values} }} ?this <{_TYPE}> ?class .")
+        branches.append(f"VALUES ?class {{ {values} }} ?this <{RDF_TYPE}> ?class .")
     # An instance of a blank-node sub-class, which cannot be named in the list.
     branches += [
-        f"?this <{_TYPE}>/<{_SUBCLASS}>* <{c}> ." for c in sorted(set(focus.classes) & blank)
+        f"?this <{RDF_TYPE}>/<{RDFS_SUBCLASS_OF}>* <{c}> ."
+        for c in sorted(set(focus.classes) & blank)
     ]
     branches += [f"?this <{p}> [] ." for p in focus.subjects_of]
     branches += [f"[] <{p}> ?this ." for p in focus.objects_of]
@@ -253,15 +253,15 @@ def _query(item: CoreConstraint, focus: str, renderer: _Renderer) -> str:
     return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value FILTER (!({ok})) }}"
 
 
-def _classes(test: _Test) -> Iterator[str]:
+def _classes(test: Test) -> Iterator[str]:
     """The classes of every sh:class in ``test``, members of sh:or included."""
     if test.component == "class":
         yield str(test.argument)
     elif test.component == "or":
         assert isinstance(test.argument, tuple)
         for member in test.argument:
-            props = [member] if isinstance(member, _PropertyMember) else list(member.properties)
-            tests = [] if isinstance(member, _PropertyMember) else list(member.tests)
+            props = [member] if isinstance(member, PropertyMember) else list(member.properties)
+            tests = [] if isinstance(member, PropertyMember) else list(member.tests)
             for inner in [*tests, *(t for p in props for t in p.tests)]:
                 yield from _classes(inner)
 
@@ -281,7 +281,7 @@ def _subclasses(
     values = " ".join(f"<{c}>" for c in targets)
     solutions = store.query(
         f"SELECT DISTINCT ?target ?class WHERE {{ VALUES ?target {{ {values} }} "
-        f"?class <{_SUBCLASS}>* ?target }}",
+        f"?class <{RDFS_SUBCLASS_OF}>* ?target }}",
         use_default_graph_as_union=True,
     )
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
@@ -316,7 +316,7 @@ def rewritten_predicates(chunks: Iterable[Sequence[pyoxigraph.Triple]]) -> froze
         for o in objects
         if isinstance(o, pyoxigraph.Literal)
         and o.language is None
-        and o.datatype.value != _XSD_STRING
+        and o.datatype.value != XSD_STRING
     }
     if not literals:
         return frozenset()
@@ -359,17 +359,11 @@ def _batch_query(batch: Sequence[CoreConstraint], focus: str, renderer: _Rendere
     )
 
 
-def _to_rdflib(term: object) -> Node:
-    from .sparql import _to_rdflib as convert
-
-    return convert(term)
-
-
 def _component(name: str) -> str:
-    return f"{_SH}{name[:1].upper()}{name[1:]}ConstraintComponent"
+    return f"{SH}{name[:1].upper()}{name[1:]}ConstraintComponent"
 
 
-def _path_expr(path: _Path | None) -> PathExpr | None:
+def _path_expr(path: ShapePath | None) -> PathExpr | None:
     if path is None:
         return None
     return ("inverse", path.iri) if path.inverse else path.iri
@@ -388,7 +382,7 @@ def core_results(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[Shac
     for item in constraints:
         key = (item.focus, item.path) if item.kind == "test" and item.path else id(item)
         batches.setdefault(key, []).append(item)
-    focus_queries: dict[_Focus, str] = {}
+    focus_queries: dict[Focus, str] = {}
     results: list[ShaclResult] = []
     for batch in batches.values():
         first = batch[0]
@@ -404,9 +398,9 @@ def core_results(store: pyoxigraph.Store, compiled: CompiledShapes) -> list[Shac
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
         with_value = first.kind == "test" and first.path is not None
         for row in solutions:
-            this = _to_rdflib(row["this"])
+            this = to_rdflib_term(row["this"])
             # A value-type test on the focus node itself has the focus node as its value.
-            value = _to_rdflib(row["value"]) if with_value else None
+            value = to_rdflib_term(row["value"]) if with_value else None
             if first.kind == "test" and first.path is None:
                 value = this
             for i, item in enumerate(batch):

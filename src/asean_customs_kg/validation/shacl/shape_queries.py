@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import ShapesError
 from ...rdf.sparqltext import tokens
+from ...rdf.vocab import OWL_IMPORTS, SH
 
 if TYPE_CHECKING:
     import rdflib
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["check_queries", "name", "prefixes", "query_text", "runs_once"]
 
-_SH = "http://www.w3.org/ns/shacl#"
-_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 _PREBOUND = {"this", "shapesGraph", "currentShape"}
 _FORBIDDEN = {
     "MINUS": "MINUS",
@@ -57,19 +56,19 @@ def prefixes(shapes: rdflib.Graph, holder: Node) -> str:
     from rdflib import URIRef
 
     lines: set[str] = set()
-    for start in shapes.objects(holder, URIRef(_SH + "prefixes")):
+    for start in shapes.objects(holder, URIRef(SH + "prefixes")):
         todo, seen = [start], set()
         while todo:
             node = todo.pop()
             if node in seen:
                 continue
             seen.add(node)
-            for declaration in shapes.objects(node, URIRef(_SH + "declare")):
-                prefix = shapes.value(declaration, URIRef(_SH + "prefix"))
-                namespace = shapes.value(declaration, URIRef(_SH + "namespace"))
+            for declaration in shapes.objects(node, URIRef(SH + "declare")):
+                prefix = shapes.value(declaration, URIRef(SH + "prefix"))
+                namespace = shapes.value(declaration, URIRef(SH + "namespace"))
                 if prefix is not None and namespace is not None:
                     lines.add(f"PREFIX {prefix}: <{namespace}>")
-            todo.extend(shapes.objects(node, URIRef(_OWL_IMPORTS)))
+            todo.extend(shapes.objects(node, URIRef(OWL_IMPORTS)))
     return "\n".join(sorted(lines))
 
 
@@ -92,7 +91,7 @@ def _owner(shapes: rdflib.Graph, holder: Node) -> Node | None:
     from rdflib import URIRef
 
     for link in ("sparql", "validator", "nodeValidator", "propertyValidator", "target"):
-        owner = next(iter(shapes.subjects(URIRef(_SH + link), holder)), None)
+        owner = next(iter(shapes.subjects(URIRef(SH + link), holder)), None)
         if owner is not None:
             return owner
     return None
@@ -103,7 +102,7 @@ def _queries(shapes: rdflib.Graph) -> Iterator[tuple[Node, str, str]]:
     from rdflib import URIRef
 
     for kind in ("select", "ask", "construct"):
-        for holder, query in shapes.subject_objects(URIRef(_SH + kind)):
+        for holder, query in shapes.subject_objects(URIRef(SH + kind)):
             yield holder, kind, query_text(shapes, holder, query)
 
 
@@ -115,8 +114,8 @@ def _parameters(shapes: rdflib.Graph, holder: Node) -> set[str]:
     if owner is None:
         return set()
     names = set()
-    for parameter in shapes.objects(owner, URIRef(_SH + "parameter")):
-        for path in shapes.objects(parameter, URIRef(_SH + "path")):
+    for parameter in shapes.objects(owner, URIRef(SH + "parameter")):
+        for path in shapes.objects(parameter, URIRef(SH + "path")):
             names.add(str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
     return names
 

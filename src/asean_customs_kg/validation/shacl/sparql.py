@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING
 import pyoxigraph
 
 from ...errors import ShapesError
+from ...rdf.graph import to_rdflib_term
+from ...rdf.vocab import RDF_TYPE, RDFS_CLASS, SH
 from ..problems import Finding
-from . import shape_queries as shacl_queries
+from . import shape_queries
 from .results import ShaclResult, to_finding
 
 if TYPE_CHECKING:
@@ -50,11 +52,7 @@ __all__ = [
 SELECT_ONCE = "https://w3id.org/asean-customs-kg/shapes#selectOnce"
 """A constraint's query for all focus nodes at once, used instead of its ``sh:select``."""
 
-_SH = "http://www.w3.org/ns/shacl#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
 _TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _INSTANCE_OF = "a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
 
@@ -73,11 +71,11 @@ def _focus_query(shapes: rdflib.Graph, shape: Node) -> str | None:
     """A SELECT of the shape's focus nodes as ``?this``, or None if a target is not understood."""
     from rdflib import Namespace, URIRef
 
-    sh = Namespace(_SH)
+    sh = Namespace(SH)
     parts: list[str] = []
     for predicate, value in shapes.predicate_objects(shape):
-        name = str(predicate).removeprefix(_SH)
-        if str(predicate).startswith(_SH) and name.startswith("target"):
+        name = str(predicate).removeprefix(SH)
+        if str(predicate).startswith(SH) and name.startswith("target"):
             if name not in _TARGETS or not isinstance(value, URIRef):
                 return None
             iri = f"<{value}>"
@@ -89,7 +87,7 @@ def _focus_query(shapes: rdflib.Graph, shape: Node) -> str | None:
                     "targetNode": f"VALUES ?this {{ {iri} }}",
                 }[name]
             )
-    if (shape, URIRef(_RDF_TYPE), URIRef(_RDFS_CLASS)) in shapes:
+    if (shape, URIRef(RDF_TYPE), URIRef(RDFS_CLASS)) in shapes:
         if not isinstance(shape, URIRef):
             return None
         parts.append(f"?this {_INSTANCE_OF} <{shape}>")
@@ -104,7 +102,7 @@ def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstra
     import rdflib
     from rdflib import Literal, Namespace, URIRef
 
-    sh = Namespace(_SH)
+    sh = Namespace(SH)
     taken: list[SparqlConstraint] = []
     for shape, constraint in shapes.subject_objects(sh.sparql):
         select = shapes.value(constraint, URIRef(SELECT_ONCE)) or shapes.value(
@@ -120,8 +118,8 @@ def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstra
         focus = _focus_query(shapes, shape)
         if focus is None:
             continue
-        prefixes = shacl_queries.prefixes(shapes, constraint)
-        if (constraint, URIRef(SELECT_ONCE), None) not in shapes and not shacl_queries.runs_once(
+        prefixes = shape_queries.prefixes(shapes, constraint)
+        if (constraint, URIRef(SELECT_ONCE), None) not in shapes and not shape_queries.runs_once(
             f"{prefixes}\n{select}"
         ):
             continue  # $this pre-bound gives other rows: pySHACL evaluates it
@@ -144,23 +142,6 @@ def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[SparqlConstra
     return rest, taken
 
 
-def _to_rdflib(term: object) -> Node:
-    """The rdflib term pySHACL would have seen for a pyoxigraph term."""
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language is not None:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unexpected term {term!r}")
-
-
 def _fill(message: str, bound: Iterable[tuple[str, Node]]) -> str:
     """pySHACL's way: each ``{?var}``/``{$var}`` replaced by the text of its value."""
     for name, value in bound:
@@ -175,7 +156,7 @@ def sparql_results(
     one result per distinct solution of a focus node."""
     from rdflib import Literal, Namespace
 
-    sh = Namespace(_SH)
+    sh = Namespace(SH)
     results: list[ShaclResult] = []
     for item in constraints:
         focus_rows = store.query(item.focus_query, use_default_graph_as_union=True)
@@ -193,20 +174,20 @@ def sparql_results(
             failure = row["failure"] if "failure" in variables else None
             if isinstance(failure, pyoxigraph.Literal) and failure.value in ("true", "1"):
                 raise ShapesError(
-                    f"{shacl_queries.name(item.shape)}: the sh:select query of "
-                    f"{shacl_queries.name(item.constraint)} reports a failure (?failure is true)"
+                    f"{shape_queries.name(item.shape)}: the sh:select query of "
+                    f"{shape_queries.name(item.constraint)} reports a failure (?failure is true)"
                 )
             this = row["this"] if "this" in variables else None
             if this is None or this not in focus_nodes:
                 continue
             bound = {
-                name: _to_rdflib(row[name])
+                name: to_rdflib_term(row[name])
                 for name in variables
                 if name not in ("this", "path", "value") and row[name] is not None
             }
-            focus = _to_rdflib(this)
-            path = _to_rdflib(row["path"]) if "path" in variables and row["path"] else None
-            value = _to_rdflib(row["value"]) if "value" in variables and row["value"] else None
+            focus = to_rdflib_term(this)
+            path = to_rdflib_term(row["path"]) if "path" in variables and row["path"] else None
+            value = to_rdflib_term(row["value"]) if "value" in variables and row["value"] else None
             key = (focus, path, value, tuple(sorted(bound.items())))
             if key in seen:
                 continue
@@ -218,8 +199,8 @@ def sparql_results(
             results.append(
                 ShaclResult(
                     focus=focus,
-                    severity=str(severity or _SH + "Violation"),
-                    component=_SH + "SPARQLConstraintComponent",
+                    severity=str(severity or SH + "Violation"),
+                    component=SH + "SPARQLConstraintComponent",
                     shape=item.shape,
                     path=str(path) if path is not None else None,
                     value=value,
