@@ -50,7 +50,7 @@ def copy_project(target: Path) -> Path:
 class Server:
     """``ackg [--root ROOT] serve --port PORT [ARGS]`` as a context manager, in the
     environment ``env`` (default: the tests' own); its standard error is kept in ``log``.
-    With ``session``, in a process group of its own (as a terminal starts a command)."""
+    With ``own_group``, in a process group of its own (as a terminal starts a command)."""
 
     def __init__(
         self,
@@ -58,12 +58,12 @@ class Server:
         root: Path | None = None,
         log: Path | None = None,
         env: dict[str, str] | None = None,
-        session: bool = False,
+        own_group: bool = False,
     ) -> None:
         self.args = args
         self.root = root
         self.env = env
-        self.session = session
+        self.own_group = own_group
         self.port = free_port()
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -83,7 +83,12 @@ class Server:
         log = open(self.log, "wb") if self.log is not None else subprocess.DEVNULL  # noqa: SIM115
         self._log_file = log
         self.process = subprocess.Popen(
-            command, stdout=log, stderr=log, cwd=ROOT, env=self.env, start_new_session=self.session
+            command,
+            stdout=log,
+            stderr=log,
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=self.own_group,
         )
         deadline = time.monotonic() + 60
         while True:

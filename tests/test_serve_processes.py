@@ -148,7 +148,7 @@ def test_a_stop_leaves_no_process(tmp_path: Path, sig: int, group: bool, code: i
     # With a runaway query running. A Ctrl-C in a terminal reaches the whole process group
     # (``group``): the query processes ignore it, and the server stops them.
     log = tmp_path / "serve.log"
-    server = Server("--timeout", "60", log=log, session=group).start()
+    server = Server("--timeout", "60", log=log, own_group=group).start()
     try:
         assert server.process is not None
         pid = server.process.pid
