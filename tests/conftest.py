@@ -1,7 +1,11 @@
-"""Fixtures shared by test modules, each made once per test run (once per worker process when
-the tests run in parallel): one real Virtuoso server (it takes seconds to start), skipped with
-the reason where Virtuoso is not installed; the reference tools' answers on the project
-(:mod:`oracles`); a small synthetic graph from the benchmarks' generator."""
+"""Fixtures shared by test modules, each made once per test run: one real Virtuoso server (it
+takes seconds to start), skipped with the reason where Virtuoso is not installed; the reference
+tools' answers on the project (:mod:`oracles`); a small synthetic graph from the benchmarks'
+generator.
+
+The tests run in parallel worker processes (pytest-xdist, ``-n auto`` in pyproject.toml): a
+session fixture is made once in each worker that runs a test asking for it.
+"""
 
 from __future__ import annotations
 
