@@ -17,6 +17,8 @@ import pytest
 from asean_customs_kg.rdf.graph import load_rdflib
 from helpers import REPO
 
+pytestmark = pytest.mark.slow  # the benchmark scripts and pySHACL and owlrl over a synthetic graph
+
 BENCHMARKS = REPO / "benchmarks"
 
 

@@ -14,6 +14,8 @@ from asean_customs_kg.cli.main import main
 from recording_server import Answer, RecordingServer, Request
 from virtuoso_server import VirtuosoServer
 
+pytestmark = pytest.mark.slow  # a real Virtuoso server
+
 
 @pytest.fixture(autouse=True)
 def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -20,6 +20,8 @@ import pytest
 from asean_customs_kg.interrupts import IN_CALLER, HeldInterrupts, run_interruptibly
 from helpers import REPO
 
+pytestmark = pytest.mark.slow  # real processes interrupted while they work
+
 ACKG = [sys.executable, "-c", "from asean_customs_kg.cli.launcher import main; main()"]
 # A count over a three-way cross product: minutes of work on the project's graph.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

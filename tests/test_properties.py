@@ -251,6 +251,7 @@ def documents(draw: st.DrawFn) -> str:
     return text
 
 
+@pytest.mark.slow
 @given(document=documents())
 @DOCUMENTS
 def test_validate_of_any_small_document_exits_0_1_or_2(

@@ -16,6 +16,8 @@ from asean_customs_kg.release import export, loading
 from store_helpers import examples, normalised
 from virtuoso_server import VirtuosoServer
 
+pytestmark = pytest.mark.slow  # a real Virtuoso server
+
 
 @pytest.fixture(scope="module")
 def loaded(virtuoso: VirtuosoServer) -> stores.EndpointBackend:

@@ -125,12 +125,14 @@ def test_fast_path_finds_what_owlrl_finds_on_each_logic_fixture(path: Path) -> N
     assert fast == reference
 
 
+@pytest.mark.slow
 def test_fast_path_finds_what_owlrl_finds_on_the_project() -> None:
     fast, reference, findings = _both(resources.data_files())
     assert fast == reference
     assert findings == []
 
 
+@pytest.mark.slow
 def test_fast_path_finds_what_owlrl_finds_on_a_synthetic_graph(
     synthetic_data: list[Path], tmp_path: Path
 ) -> None:

@@ -16,6 +16,8 @@ import pytest
 from browser_helpers import headless_chromium
 from serve_helpers import ROOT, Server
 
+pytestmark = pytest.mark.slow  # headless Chromium
+
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
 

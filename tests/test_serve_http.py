@@ -135,6 +135,7 @@ def test_open_connections_are_bounded(server: Server) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_a_request_body_that_does_not_arrive_is_a_408(server: Server) -> None:
     with _connect(server) as sock:
         sock.sendall(

@@ -16,9 +16,12 @@ import pytest
 
 from serve_helpers import Answer, Server
 
-pytestmark = pytest.mark.skipif(
-    not Path("/proc/self/stat").exists(), reason="reads the processes from /proc (Linux)"
-)
+pytestmark = [
+    pytest.mark.slow,  # real server processes, stopped and killed
+    pytest.mark.skipif(
+        not Path("/proc/self/stat").exists(), reason="reads the processes from /proc (Linux)"
+    ),
+]
 
 # An aggregate over a cross product of the graph: it runs for minutes before its one row.
 RUNAWAY = "/sparql?" + urlencode(

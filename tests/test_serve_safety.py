@@ -171,6 +171,7 @@ def test_access_log_has_no_secrets(hostile: Server) -> None:
     assert "s3cret" not in log and "Traceback" not in log
 
 
+@pytest.mark.slow
 def test_limits() -> None:
     with Server("--timeout", "1", "--max-concurrent", "1", "--max-rows", "5") as limited:
         too_many = limited.get("/api/bodies")
@@ -244,6 +245,7 @@ def test_a_port_in_use_is_a_usage_error() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_stop_answers_the_running_requests(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     server = Server("--timeout", "30", log=log).start()
@@ -304,6 +306,7 @@ def test_an_unknown_format_is_refused_before_the_query_runs(hostile: Server) -> 
     )
 
 
+@pytest.mark.slow
 def test_a_stop_answers_the_requests_waiting_for_a_slot(tmp_path: Path) -> None:
     # One query runs, the other waits for the only slot: at Ctrl-C both are answered 503 once
     # the grace period is over (the waiting one was a 500 with a stack trace in the log).

@@ -99,6 +99,7 @@ def test_same_findings_on_every_shapes_fixture(shacl_oracle: ShaclOracle) -> Non
     assert ours == reference
 
 
+@pytest.mark.slow
 def test_same_findings_on_the_invalid_fixtures_and_the_project_data(
     shacl_oracle: ShaclOracle,
 ) -> None:
@@ -175,6 +176,7 @@ def test_same_findings_on_graphs_broken_on_purpose(
     assert ours == reference
 
 
+@pytest.mark.slow
 def test_same_findings_on_a_synthetic_graph(
     shacl_oracle: ShaclOracle, synthetic_data: list[Path], tmp_path: Path
 ) -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from w3c_shacl import Case, cases, right, run_ackg, run_pyshacl, suite_dir
 
+pytestmark = pytest.mark.slow  # 121 W3C cases through three engines (a download the first time)
+
 #: The tests the engine is not right on, as the README lists them, with the reason.
 NOT_RIGHT = {
     # Expects a conforming report: "1"^^xsd:boolean is not the literal true. pySHACL (which

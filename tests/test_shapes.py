@@ -71,6 +71,7 @@ def _template_regex(template: str) -> re.Pattern[str]:
     return re.compile(".+?".join(re.escape(part) for part in parts) + r"\Z", re.DOTALL)
 
 
+@pytest.mark.slow
 def test_project_data_conforms(shacl_oracle: ShaclOracle) -> None:
     """pySHACL's run on the project (the run's oracle, which other modules compare with)."""
     results = shacl_oracle(resources.data_files()).reference

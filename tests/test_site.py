@@ -236,6 +236,7 @@ def test_home_diagrams_queries_docs_and_release(site: Path) -> None:
     assert "../dataset.html" in page_links(site / "release/index.html").links
 
 
+@pytest.mark.slow
 def test_the_same_graph_gives_the_same_bytes(site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     build(again)
@@ -261,6 +262,7 @@ def _validator() -> str:
     return validator
 
 
+@pytest.mark.slow
 def test_every_page_is_valid_html5(site: Path) -> None:
     completed = subprocess.run(
         [_validator(), "--root", str(site), "--also-check-css"],
@@ -272,6 +274,7 @@ def test_every_page_is_valid_html5(site: Path) -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
+@pytest.mark.slow
 def test_the_validator_catches_an_invalid_page(tmp_path: Path) -> None:
     (tmp_path / "bad.html").write_text(
         "<!DOCTYPE html><html lang=en><head><title>x</title></head><body><p><div></p>",
@@ -288,6 +291,7 @@ def test_the_validator_catches_an_invalid_page(tmp_path: Path) -> None:
     assert 'No "p" element in scope but a "p" end tag seen' in completed.stdout + completed.stderr
 
 
+@pytest.mark.slow
 def test_a_site_written_before_is_replaced(tmp_path: Path) -> None:
     target = tmp_path / "site"
     build(target)
@@ -320,6 +324,7 @@ def test_a_site_url_that_is_not_a_plain_address_is_refused(tmp_path: Path) -> No
     assert not (tmp_path / "s").exists()
 
 
+@pytest.mark.slow
 def test_without_a_site_url_no_redirect_rules(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["site", "-o", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
@@ -327,6 +332,7 @@ def test_without_a_site_url_no_redirect_rules(tmp_path: Path) -> None:
     assert not (tmp_path / "s" / ".htaccess").exists()
 
 
+@pytest.mark.slow
 def test_the_pages_workflow_builds_the_site_for_its_address(tmp_path: Path) -> None:
     """The workflow's build step, run as its shell would, with the address GitHub Pages gives."""
     import shlex
@@ -351,6 +357,7 @@ def test_the_pages_workflow_builds_the_site_for_its_address(tmp_path: Path) -> N
     )
 
 
+@pytest.mark.slow
 def test_worker_processes_write_the_same_bytes(site: Path, tmp_path: Path) -> None:
     """The resource pages of a large graph are written by worker processes: forced here on
     the project's graph, the site is the same, byte for byte (but for the reference docs,
@@ -372,6 +379,7 @@ def test_worker_processes_write_the_same_bytes(site: Path, tmp_path: Path) -> No
     assert [name for name in differ if name.parts[0] != "docs"] == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_previous_site_and_leaves_no_partial_copy(tmp_path: Path) -> None:
     import signal
     import time

@@ -17,6 +17,8 @@ from browser_helpers import headless_chromium
 from helpers import REPO
 from site_helpers import build
 
+pytestmark = pytest.mark.slow  # headless Chromium
+
 SCREENSHOTS = REPO / "build" / "screenshots"
 
 

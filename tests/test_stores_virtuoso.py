@@ -21,6 +21,8 @@ from asean_customs_kg.release import export, loading
 from store_helpers import HAS_EXTRA, load_with_a_load_meanwhile, with_extra
 from virtuoso_server import LOADER, VirtuosoServer
 
+pytestmark = pytest.mark.slow  # a real Virtuoso server
+
 GRAPH_VALUES = " ".join(f"<{graph}>" for graph in export.GRAPHS)
 RELEASE_QUADS = (
     f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {GRAPH_VALUES} }} GRAPH ?g {{ ?s ?p ?o }} }}"

@@ -311,6 +311,7 @@ def test_sparql_constraints_once_give_pyshacl_s_own_results(shacl_oracle: ShaclO
     assert split == whole
 
 
+@pytest.mark.slow
 def test_sparql_constraints_once_on_the_invalid_fixtures_and_the_project(
     shacl_oracle: ShaclOracle,
 ) -> None:
