@@ -38,14 +38,17 @@ QUERY_PATH_MODULES = frozenset(
     {
         # the package and its subpackages on the path (their __init__ modules hold no code)
         "asean_customs_kg",
+        "asean_customs_kg.backends",
         "asean_customs_kg.cli",
         "asean_customs_kg.query",
         "asean_customs_kg.rdf",
         # the modules that answer the query
+        "asean_customs_kg.backends.embedded",
         "asean_customs_kg.choices",
         "asean_customs_kg.cli.launcher",
         "asean_customs_kg.errors",
         "asean_customs_kg.interrupts",
+        "asean_customs_kg.query.catalogue",
         "asean_customs_kg.query.formats",
         "asean_customs_kg.query.queries",
         "asean_customs_kg.rdf.graph",

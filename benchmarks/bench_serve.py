@@ -142,7 +142,9 @@ def _wrk(
 
 def _bound_query() -> str:
     """The text the saved query sends once ``body=CPTFWG`` is bound (as every engine gets it)."""
-    from asean_customs_kg.query.queries import bindings_for, default_backend, get_query
+    from asean_customs_kg.backends.embedded import default_backend
+    from asean_customs_kg.query.catalogue import get_query
+    from asean_customs_kg.query.queries import bindings_for
     from asean_customs_kg.rdf.sparqltext import bind_values
 
     query = get_query("reports-to", ROOT)
@@ -168,8 +170,9 @@ def scale(triples: int, runs: int) -> int:
     import generate
 
     from asean_customs_kg.backends.stores import StoreBackend
+    from asean_customs_kg.query.catalogue import list_queries
     from asean_customs_kg.query.formats import format_result
-    from asean_customs_kg.query.queries import list_queries, run_query
+    from asean_customs_kg.query.queries import run_query
 
     ackg = Path(sys.executable).parent / "ackg"
     with tempfile.TemporaryDirectory(prefix="ackg-bench-serve-scale-") as work:

@@ -222,13 +222,9 @@ def worker_queries_ackg(home: Path, store: Path, runs: int, params_file: Path) -
     and the bound terms (N-Triples syntax) for the rdflib worker."""
     import pyoxigraph
 
-    from asean_customs_kg.query.queries import (
-        Backend,
-        EmbeddedBackend,
-        bindings_for,
-        list_queries,
-        run_query,
-    )
+    from asean_customs_kg.backends.embedded import Backend, EmbeddedBackend
+    from asean_customs_kg.query.catalogue import list_queries
+    from asean_customs_kg.query.queries import bindings_for, run_query
 
     params = json.loads(params_file.read_text(encoding="utf-8"))
     start = time.perf_counter()
@@ -272,7 +268,9 @@ def worker_queries_memory(home: Path, runs: int, params_file: Path) -> None:
     """The saved queries on the embedded in-memory store (what the library and a plain
     ``ackg query`` use): the files parsed into memory once, then each query, as
     :func:`worker_queries_ackg` runs them on the on-disk store."""
-    from asean_customs_kg.query.queries import EmbeddedBackend, bindings_for, list_queries
+    from asean_customs_kg.backends.embedded import EmbeddedBackend
+    from asean_customs_kg.query.catalogue import list_queries
+    from asean_customs_kg.query.queries import bindings_for
 
     params = json.loads(params_file.read_text(encoding="utf-8"))
     start = time.perf_counter()
@@ -301,7 +299,7 @@ def worker_queries_rdflib(home: Path, runs: int, bindings_file: Path, limit: flo
     import rdflib
     from rdflib.util import from_n3
 
-    from asean_customs_kg.query.queries import list_queries
+    from asean_customs_kg.query.catalogue import list_queries
 
     graph = rdflib.Graph()
     for path in _project_files(home):

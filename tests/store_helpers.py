@@ -8,7 +8,7 @@ import pyoxigraph
 import pytest
 
 from asean_customs_kg.backends.endpoints import Endpoint
-from asean_customs_kg.query.queries import SavedQuery
+from asean_customs_kg.query.catalogue import SavedQuery
 from asean_customs_kg.rdf.results import Result
 from asean_customs_kg.release import export, loading
 

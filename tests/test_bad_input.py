@@ -21,7 +21,8 @@ from click.testing import CliRunner
 
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import UsageError
-from asean_customs_kg.query.queries import read_query, run_query
+from asean_customs_kg.query.catalogue import read_query
+from asean_customs_kg.query.queries import run_query
 from asean_customs_kg.validation.problems import Problem
 from asean_customs_kg.validation.report import format_report
 from asean_customs_kg.validation.validate import Report, validate

@@ -148,7 +148,9 @@ def test_consistent_under_owl_rl(small: tuple[Path, dict[str, Any]]) -> None:
 def test_every_saved_query_finds_rows(small: tuple[Path, dict[str, Any]]) -> None:
     """The graph has the shape the saved queries ask about, and the manifest's parameters name
     resources of it."""
-    from asean_customs_kg.query.queries import EmbeddedBackend, list_queries, run_query
+    from asean_customs_kg.backends.embedded import EmbeddedBackend
+    from asean_customs_kg.query.catalogue import list_queries
+    from asean_customs_kg.query.queries import run_query
 
     directory, manifest = small
     paths = [
@@ -170,7 +172,7 @@ def test_run_quick_measures_every_step_and_agrees_with_rdflib(tmp_path: Path) ->
     baseline finds as many rows as the library for each query. No time is asserted."""
     import subprocess
 
-    from asean_customs_kg.query.queries import list_queries
+    from asean_customs_kg.query.catalogue import list_queries
 
     results = tmp_path / "results.json"
     done = subprocess.run(

@@ -15,7 +15,9 @@ import pyoxigraph
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.query.queries import EmbeddedBackend, list_queries, run_query
+from asean_customs_kg.backends.embedded import EmbeddedBackend
+from asean_customs_kg.query.catalogue import list_queries
+from asean_customs_kg.query.queries import run_query
 from asean_customs_kg.rdf.graph import load_oxigraph
 
 PREFIXES = """

@@ -17,7 +17,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from asean_customs_kg import __version__, resources
 from asean_customs_kg.cli.main import main, run
 from asean_customs_kg.errors import EnvError
-from asean_customs_kg.publish import docs
+from asean_customs_kg.publish import docs, document
 from helpers import REPO
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -132,8 +132,8 @@ def test_queries_page_shows_parameters_and_the_real_output(
 
     page = docs.queries_page(fake)
     assert calls == [["query", "sample", "--param", "body=CCC"]]
-    text = docs.render_html(page)
-    markdown = docs.render_markdown(page)
+    text = document.render_html(page)
+    markdown = document.render_markdown(page)
     assert "<pre><code>ackg query sample --param body=CCC</code></pre>" in text
     assert "<pre><code>x\n&lt;row&gt;\n</code></pre>" in text
     assert "A &lt;sample&gt; | query" in text
@@ -153,18 +153,18 @@ def test_a_failing_example_is_shown_with_its_exit_code(
         print("ackg: error: no", file=sys.stderr)
         return 2
 
-    markdown = docs.render_markdown(docs.queries_page(fails))
+    markdown = document.render_markdown(docs.queries_page(fails))
     assert "Output (exit code 2):\n\n```\nackg: error: no\n```" in markdown
 
 
 def test_html_escapes_everything() -> None:
     evil = '<x a="1">&'
-    page = docs.Page("t", evil)
+    page = document.Page("t", evil)
     page.heading(2, evil, evil)
-    page.para(evil, docs.Code(evil), docs.Link(evil, evil))
+    page.para(evil, document.Code(evil), document.Link(evil, evil))
     page.table([evil], [[evil]])
     page.code(evil)
-    text = docs.render_html(page)
+    text = document.render_html(page)
     assert "<x" not in text
     # title, h1, h2 and its id, the paragraph's text, code, link text and address, th, td, pre
     assert text.count("&lt;x a=&quot;1&quot;&gt;&amp;") == 11
@@ -174,7 +174,7 @@ def test_an_unwritable_directory_is_an_environment_error(tmp_path: Path) -> None
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(EnvError, match=r"cannot write the documentation"):
-        docs.write([docs.Page("x", "X")], blocker / "docs")
+        docs.write([document.Page("x", "X")], blocker / "docs")
     result = CliRunner().invoke(main, ["docs", "-o", str(blocker / "docs")])
     assert result.exit_code == 2
     assert result.stderr.startswith("ackg: error: ")

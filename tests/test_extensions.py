@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from asean_customs_kg.backends.stores import EndpointBackend
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import DataError, UsageError
-from asean_customs_kg.query.queries import SavedQuery, list_queries, read_query, run_query, sparql
+from asean_customs_kg.query.catalogue import SavedQuery, list_queries, read_query
+from asean_customs_kg.query.queries import run_query, sparql
 from asean_customs_kg.rdf.sparqltext import check_extensions, sparql_term
 from recording_server import RecordingServer
 

@@ -14,15 +14,11 @@ import json
 import pyoxigraph
 import pytest
 
+from asean_customs_kg.backends.embedded import default_backend
 from asean_customs_kg.errors import UsageError
+from asean_customs_kg.query.catalogue import SavedQuery, list_queries
 from asean_customs_kg.query.formats import format_records, format_result
-from asean_customs_kg.query.queries import (
-    SavedQuery,
-    bindings_for,
-    default_backend,
-    list_queries,
-    run_query,
-)
+from asean_customs_kg.query.queries import bindings_for, run_query
 from asean_customs_kg.rdf.results import Result
 from asean_customs_kg.rdf.sparqltext import bind_values
 from asean_customs_kg.web.negotiation import write_result

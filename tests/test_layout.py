@@ -243,6 +243,22 @@ def test_every_error_class_and_exit_code_lives_in_errors(tmp_path: Path) -> None
     assert exit_code_constants(copy) == ["copy.py:1: EXIT_INTERRUPTED"]
 
 
+def long_modules(paths: list[Path], limit: int = 600) -> list[str]:
+    """The modules among ``paths`` longer than ``limit`` lines."""
+    return [
+        f"{path.name}: {count}"
+        for path in paths
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > limit
+    ]
+
+
+def test_no_module_is_over_600_lines(tmp_path: Path) -> None:
+    assert long_modules(sorted(PACKAGE.rglob("*.py"))) == []
+    long = tmp_path / "long.py"
+    long.write_text("pass\n" * 601)
+    assert long_modules([long]) == ["long.py: 601"]
+
+
 # --- the public API -----------------------------------------------------------------------------
 
 

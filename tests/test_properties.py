@@ -30,16 +30,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from asean_customs_kg.backends.embedded import default_backend
 from asean_customs_kg.cli import launcher
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import UsageError
-from asean_customs_kg.query.queries import (
-    SavedQuery,
-    bindings_for,
-    default_backend,
-    get_query,
-    read_query,
-)
+from asean_customs_kg.query.catalogue import SavedQuery, get_query, read_query
+from asean_customs_kg.query.queries import bindings_for
 from asean_customs_kg.rdf.sparqltext import BindableTerm, bind_values
 
 PARAMETERS = settings(

@@ -14,18 +14,10 @@ import pytest
 import rdflib
 
 import asean_customs_kg
+from asean_customs_kg.backends.embedded import EmbeddedBackend, default_backend
 from asean_customs_kg.errors import DataError, UsageError
-from asean_customs_kg.query.queries import (
-    EmbeddedBackend,
-    default_backend,
-    get_query,
-    list_queries,
-    parse_header,
-    read_query,
-    resolve_iri,
-    run_query,
-    sparql,
-)
+from asean_customs_kg.query.catalogue import get_query, list_queries, parse_header, read_query
+from asean_customs_kg.query.queries import resolve_iri, run_query, sparql
 from asean_customs_kg.rdf.results import Result, to_python
 from asean_customs_kg.rdf.sparqltext import bind_values, check_read_only, sparql_term
 

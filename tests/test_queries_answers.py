@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from asean_customs_kg.query.queries import list_queries, run_query
+from asean_customs_kg.query.catalogue import list_queries
+from asean_customs_kg.query.queries import run_query
 
 ID = "https://w3id.org/asean-customs-kg/id/"
 P = ID + "source/asean-customs-overview/p"

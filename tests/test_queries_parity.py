@@ -17,7 +17,9 @@ import rdflib
 from rdflib.term import Identifier, Node
 
 from asean_customs_kg import resources
-from asean_customs_kg.query.queries import SavedQuery, bindings_for, default_backend, list_queries
+from asean_customs_kg.backends.embedded import default_backend
+from asean_customs_kg.query.catalogue import SavedQuery, list_queries
+from asean_customs_kg.query.queries import bindings_for
 from asean_customs_kg.rdf.results import Term
 from asean_customs_kg.rdf.sparqltext import bind_values
 

@@ -15,7 +15,8 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from asean_customs_kg import resources
-from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.query.catalogue import SavedQuery, list_queries
+from asean_customs_kg.query.queries import run_query
 from asean_customs_kg.rdf.results import Result
 from asean_customs_kg.rdf.sparqltext import BindableTerm, bind_values, query_form
 from oxigraph_server import OXIGRAPH, OxigraphServer, require_oxigraph

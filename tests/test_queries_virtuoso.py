@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from asean_customs_kg.backends import stores
-from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.query.catalogue import SavedQuery, list_queries
+from asean_customs_kg.query.queries import run_query
 from asean_customs_kg.release import export, loading
 from store_helpers import examples, normalised
 from virtuoso_server import VirtuosoServer

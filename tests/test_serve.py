@@ -507,7 +507,7 @@ def test_the_cache_is_bounded_and_keyed_by_format(
     json_answer = server.get("/api/reports-to?body=CCC", "application/json")
     assert csv.media == "text/csv" and json_answer.media == "application/sparql-results+json"
     assert json.loads(json_answer.text)["head"]["vars"] == ["acronym", "name", "body"]
-    from asean_customs_kg.query.queries import default_backend
+    from asean_customs_kg.backends.embedded import default_backend
     from asean_customs_kg.resources import find_root
     from asean_customs_kg.web import service as service_module
     from asean_customs_kg.web.limits import Limits

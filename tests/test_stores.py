@@ -19,7 +19,8 @@ from asean_customs_kg import resources
 from asean_customs_kg.backends import storedir, stores
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import DataError, EnvError, LoadInterrupted, UsageError
-from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.query.catalogue import SavedQuery, list_queries
+from asean_customs_kg.query.queries import run_query
 from asean_customs_kg.release import export, loading
 from oxigraph_server import OxigraphServer
 from store_helpers import HAS_EXTRA, examples, normalised, with_extra

@@ -21,7 +21,8 @@ from asean_customs_kg.backends import stores
 from asean_customs_kg.backends.endpoints import Credentials, Endpoint
 from asean_customs_kg.cli.main import main
 from asean_customs_kg.errors import EnvError, LoadInterrupted, UsageError
-from asean_customs_kg.query.queries import SavedQuery, list_queries, run_query
+from asean_customs_kg.query.catalogue import SavedQuery, list_queries
+from asean_customs_kg.query.queries import run_query
 from asean_customs_kg.release import export, loading
 from oxigraph_server import OxigraphServer
 from recording_server import POLL

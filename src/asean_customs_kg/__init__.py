@@ -13,6 +13,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from .backends.embedded import Backend as Backend
+    from .backends.embedded import EmbeddedBackend as EmbeddedBackend
+    from .backends.embedded import load_graph as load_graph
     from .backends.stores import EndpointBackend as EndpointBackend
     from .backends.stores import StoreBackend as StoreBackend
     from .errors import AckgError as AckgError
@@ -23,12 +26,9 @@ if TYPE_CHECKING:
     from .errors import QuerySyntaxError as QuerySyntaxError
     from .errors import ShapesError as ShapesError
     from .errors import UsageError as UsageError
-    from .query.queries import Backend as Backend
-    from .query.queries import EmbeddedBackend as EmbeddedBackend
-    from .query.queries import SavedQuery as SavedQuery
-    from .query.queries import get_query as get_query
-    from .query.queries import list_queries as list_queries
-    from .query.queries import load_graph as load_graph
+    from .query.catalogue import SavedQuery as SavedQuery
+    from .query.catalogue import get_query as get_query
+    from .query.catalogue import list_queries as list_queries
     from .query.queries import run_query as run_query
     from .query.queries import sparql as sparql
     from .rdf.results import Result as Result
@@ -39,15 +39,15 @@ __version__ = "0.1.0"
 #: Each public name and the module that defines it, imported on first use.
 _PUBLIC = {
     # saved and ad-hoc queries
-    "SavedQuery": "query.queries",
-    "get_query": "query.queries",
-    "list_queries": "query.queries",
+    "SavedQuery": "query.catalogue",
+    "get_query": "query.catalogue",
+    "list_queries": "query.catalogue",
     "run_query": "query.queries",
     "sparql": "query.queries",
-    "load_graph": "query.queries",
+    "load_graph": "backends.embedded",
     # the backends a query runs on
-    "Backend": "query.queries",
-    "EmbeddedBackend": "query.queries",
+    "Backend": "backends.embedded",
+    "EmbeddedBackend": "backends.embedded",
     "StoreBackend": "backends.stores",
     "EndpointBackend": "backends.stores",
     # results

@@ -52,8 +52,10 @@ def run_fast(name: str, params: list[str], fmt: str | None) -> int:
     from ..errors import AckgError
 
     try:
+        from ..backends.embedded import default_backend
+        from ..query.catalogue import get_query
         from ..query.formats import format_result
-        from ..query.queries import default_backend, get_query, run_query
+        from ..query.queries import run_query
         from ..resources import find_root, near_miss_warning
 
         root = find_root()

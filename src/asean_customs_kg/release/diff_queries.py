@@ -39,7 +39,7 @@ class QueryDiff:
 
 def side_backend(side: Side) -> object:
     """An embedded backend over the side's ontology and data (what ``ackg query`` reads)."""
-    from ..query.queries import EmbeddedBackend
+    from ..backends.embedded import EmbeddedBackend
     from .export import DATA_GRAPH, ONTOLOGY_GRAPH
 
     graphs = [MERGED] if MERGED in side.graphs else [ONTOLOGY_GRAPH, DATA_GRAPH]
@@ -93,7 +93,7 @@ def _param_sets(query: object) -> list[dict[str, str]]:
 def diff_queries(old: Side, new: Side, root: resources.RootLike = None) -> list[QueryDiff]:
     """The saved queries whose answers differ between ``old`` and ``new`` (see the module
     doc), by name, then defaults before examples."""
-    from ..query.queries import SavedQuery, read_query
+    from ..query.catalogue import SavedQuery, read_query
 
     current = {path.stem: path for path in resources.query_files(root)}
     old_files, new_files = _query_files(old), _query_files(new)

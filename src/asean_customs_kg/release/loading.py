@@ -54,7 +54,7 @@ from ..backends import storedir
 from ..backends.endpoints import DEFAULT_TIMEOUT, Credentials, Endpoint
 from ..errors import DataError, EnvError, LoadInterrupted, UsageError
 from ..rdf.results import Result
-from ..rdf.vocab import GRAPHS, VOID_TRIPLES
+from ..rdf.vocab import BASE, GRAPHS, VOID_TRIPLES
 from ..resources import RootLike
 from .export import Release
 
@@ -76,7 +76,7 @@ __all__ = [
 #: INSERT template of more than about 1,500 triples (the SQL it compiles to grows too long).
 DEFAULT_CHUNK_SIZE = 1000
 #: Where the temporary graphs of a load live.
-TEMPORARY_GRAPH_BASE = "https://w3id.org/asean-customs-kg/graph/loading/"
+TEMPORARY_GRAPH_BASE = BASE + "graph/loading/"
 #: Seconds after its start when a load's temporary graphs count as left behind (by a killed
 #: load) and the next load drops them: a day, far beyond any load (each request is bounded by
 #: the timeout) and any difference between the clocks of two computers loading one server.

@@ -28,7 +28,7 @@ import pyoxigraph
 
 from .. import resources
 from ..errors import DataError
-from ..query.queries import parse_header
+from ..query.catalogue import parse_header
 from ..rdf.vocab import XSD_STRING
 from .problems import Finding, Severity
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import __version__
-from ..query.queries import Parameter, SavedQuery
+from ..query.catalogue import Parameter, SavedQuery
 from ..rdf.vocab import XSD
 from .negotiation import GRAPH_MEDIA, TABLE_MEDIA
 

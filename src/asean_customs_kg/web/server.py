@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import IO
 
+from ..backends.embedded import Backend
 from ..errors import EXIT_INTERRUPTED, EXIT_OK, EnvError
-from ..query.queries import Backend
 from ..resources import Root
 from .limits import Limits
 

@@ -18,10 +18,12 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..backends.embedded import Backend, EmbeddedBackend
 from ..backends.stores import StoreBackend
 from ..errors import AckgError, DataError, EnvError, UsageError
 from ..publish.pages import Description, describe
-from ..query.queries import Backend, EmbeddedBackend, SavedQuery, list_queries, run_query, sparql
+from ..query.catalogue import SavedQuery, list_queries
+from ..query.queries import run_query, sparql
 from ..rdf.results import ROW_LIMIT, Result, TooManyRows
 from ..resources import Root
 from .limits import HttpError, Limits, QueryRunner

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..publish.pages import RDF_FORMATS, RDF_MEDIA_TYPES, PathLinker, render_html, render_rdf
 from ..publish.pages.render import environment
-from ..query.queries import SavedQuery
+from ..query.catalogue import SavedQuery
 from ..rdf.results import Result
 from .limits import HttpError
 from .negotiation import GRAPH_MEDIA, TABLE_MEDIA, choose, content_type

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph
 
-from ...query.queries import Backend
+from ...backends.embedded import Backend
 from ...rdf.results import Term
 from ...rdf.sparqltext import sparql_term
 from ...rdf.vocab import (

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 
 from ... import resources
+from ...backends.embedded import EmbeddedBackend
 from ...errors import EnvError, UsageError
-from ...query.queries import EmbeddedBackend
 from ...release import export
 from ..pages import BASE
 from ..pages.render import TEMPLATES as PAGE_TEMPLATES
@@ -264,8 +264,8 @@ def _write_docs(
     writer: Writer, project: resources.Root, group: click.Group | None, run: Runner | None
 ) -> None:
     """``docs/``: the reference documentation, as ``ackg docs`` writes it."""
-    from .. import docs
+    from .. import docs, document
 
     for page in docs.build(group, run, project):
-        writer.write(f"docs/{page.name}.html", docs.render_html(page))
-        writer.write(f"docs/{page.name}.md", docs.render_markdown(page))
+        writer.write(f"docs/{page.name}.html", document.render_html(page))
+        writer.write(f"docs/{page.name}.md", document.render_markdown(page))

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any, cast
 import pyoxigraph
 
 from ... import resources
+from ...backends.embedded import Backend
 from ...errors import AckgError
+from ...query.catalogue import list_queries
 from ...query.formats import format_result, term_display
-from ...query.queries import Backend, list_queries, run_query
+from ...query.queries import run_query
 from ...rdf.vocab import ORG
 from ..pages import BASE
 from .links import SiteLinker

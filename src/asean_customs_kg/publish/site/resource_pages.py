@@ -1,7 +1,7 @@
 """The resource pages of the site: each resource's description read and written in HTML,
 Turtle, JSON-LD and N-Triples, by the shared renderer (:mod:`asean_customs_kg.publish.pages`).
 
-Most of a build's time goes here (at 10^5 triples, some 16,000 resources), so a large graph's
+Most of a build's time goes here (see benchmarks/README.md), so a large graph's
 resources are shared out between worker processes: each reads the same statements (the
 release's N-Triples lines, so the same blank-node labels) into a store of its own, and writes
 the pages of every n-th resource. Every page depends only on the graph, never on which worker
@@ -19,8 +19,8 @@ from typing import Any
 
 import pyoxigraph
 
+from ...backends.embedded import Backend
 from ...errors import UsageError
-from ...query.queries import Backend
 from ...rdf.results import Result
 from ...rdf.sparqltext import BindableTerm, bind_values
 from ..pages import BASE, RDF_FORMATS, Description, describe, render_html, render_rdf

@@ -7,12 +7,11 @@
    ``owl:hasKey``, no triple whose predicate no axiom can touch), less the axioms that only
    OWL 2 RL's "false" rules read (``owl:disjointWith``, ``owl:propertyDisjointWith``,
    ``owl:complementOf``, ``owl:differentFrom``): they derive nothing, and ``reasonable`` 0.4.4
-   spends most of its time on ``owl:disjointWith`` (3 of 4 s at 10^5 triples) without
-   reporting what it finds.
+   spends most of its time on ``owl:disjointWith`` without reporting what it finds.
 2. **The closure** by ``reasonable`` (Rust), through its documented API only: the input
    written as an N-Triples file for ``load_file``, the result read as rdflib terms and
-   turned into pyoxigraph terms (1.7 s at 10^5 triples, most of it making and converting
-   the rdflib terms; see :func:`_closure`). Its triples, with the axioms of step 1 put back,
+   turned into pyoxigraph terms (most of the time goes to making and converting the rdflib
+   terms; see :func:`_closure`). Its triples, with the axioms of step 1 put back,
    fill an in-memory pyoxigraph store of this module's own. The other stages never see it;
    the asserted triples stay a Python list, read where a finding is explained.
 3. **The false rules** as SPARQL over the closure: cax-dw, cax-adc, cls-com, prp-irp,
@@ -57,9 +56,7 @@ def _closure(reasoner_input: list[Any]) -> list[tuple[Any, Any, Any]]:
     ``reasonable`` is used through its documented API only: the input goes in as an
     N-Triples file (a subset of Turtle, which ``PyReasoner.load_file`` reads; blank-node
     labels and literals come back as written), and ``reason`` returns rdflib terms, each
-    turned into a pyoxigraph term once (:func:`_from_reasoner`). At 10^5 triples, writing
-    and loading the file take 0.3 s, the closure with its rdflib terms 1.1 s (half of it
-    making the terms), the conversion 0.25 s.
+    turned into a pyoxigraph term once (:func:`_from_reasoner`).
     """
     import os
     import tempfile
@@ -523,14 +520,13 @@ def _closure_store(reasoner_input: Sequence[Any], held_back: Sequence[Any]) -> A
     """The closure of ``reasoner_input`` in an in-memory store, with ``held_back`` put back.
 
     Rules prp-fp and prp-ifp are applied here, not by ``reasonable``: 0.4.4 pairs every two
-    statements of a functional property, so its time and memory grow with the square of
-    their number (10 s and 3 GiB at 4x10^5 triples, 65 s and 18 GiB at 10^6; 1.7 s at
-    4x10^5 without). Both rules only make two values ``owl:sameAs``: the closure is computed
-    without the property types, the pairs of distinct values are looked up in it, and, if
-    there are any (an error in itself), it is computed again with those ``owl:sameAs``
-    statements added, until no new pair appears (:class:`Unsettled` after ``MAX_ROUNDS``
-    rounds, for the caller to use owlrl). A pair of two literals is left out (it
-    cannot be stated in the reasoner's input); the SHACL shapes report such values.
+    statements of a functional property, so its time and memory grow with the square of their number
+    (figures in benchmarks/README.md). Both rules only make two values ``owl:sameAs``: the closure
+    is computed without the property types, the pairs of distinct values are looked up in it, and,
+    if there are any (an error in itself), it is computed again with those ``owl:sameAs`` statements
+    added, until no new pair appears (:class:`Unsettled` after ``MAX_ROUNDS`` rounds, for the caller
+    to use owlrl). A pair of two literals is left out (it cannot be stated in the reasoner's input);
+    the SHACL shapes report such values.
     """
     import pyoxigraph
 

@@ -13,7 +13,7 @@ The logic stage (:func:`asean_customs_kg.validation.logic.stage.logic_findings`)
 
 **Two paths.** The fast path (:mod:`.fast`) computes the closure with
 ``reasonable`` (Rust) and runs the false rules as SPARQL queries over it on a pyoxigraph store of
-its own: 2.2 s at 10^5 triples where owlrl takes 30 s. owlrl (:func:`owlrl_findings`) is the
+its own, many times faster than owlrl (benchmarks/README.md). owlrl (:func:`owlrl_findings`) is the
 reference, and the path taken when the graph uses a construct whose OWL 2 RL rule ``reasonable``
 0.4.4 lacks or whose check only owlrl makes (:func:`fast_path_blocker`:
 ``owl:propertyChainAxiom``, ``owl:maxCardinality``, ``owl:maxQualifiedCardinality``,

@@ -2,8 +2,8 @@
 pyoxigraph (by :mod:`.run`).
 
 pySHACL checks a core constraint (``sh:minCount``, ``sh:class``...) focus node by focus node,
-value node by value node, in Python: at 10^5 triples that is some 200,000 shape evaluations and
-tens of millions of rdflib term comparisons. Here each constraint of a property shape (or of a
+value node by value node, in Python: on a large graph, hundreds of thousands of shape evaluations
+and tens of millions of rdflib term comparisons. Here each constraint of a property shape (or of a
 node shape, on the focus node itself) becomes one ``SELECT`` that finds the violations of every
 focus node at once, on the validator's pyoxigraph store (every file in a named graph of its own,
 queried as their union):
@@ -32,8 +32,7 @@ queried as their union):
 The value tests on the same focus nodes and path share one query: each value is read once, and a
 flag per test says which it fails. For ``sh:class`` the class and its sub-classes are found first
 (with the target classes, in one query), so a value's types are looked up in that list rather
-than followed up ``rdfs:subClassOf*`` value by value. At 10^5 triples the 113 constraints of the
-project's shapes take under a second, against 14 s in pySHACL.
+than followed up ``rdfs:subClassOf*`` value by value (the times are in benchmarks/README.md).
 
 Each row becomes the finding :func:`.reference.shacl_findings` makes of pySHACL's result: the focus,
 the rule ``"{shape} (sh:{component})"``, the shape's ``sh:message`` (English or untagged first),
@@ -54,7 +53,7 @@ A pyoxigraph store does not keep every literal as written: ``"01"^^xsd:integer``
 (``xsd:int``, ``xsd:nonNegativeInteger``...) as ``xsd:integer``, ``xsd:dateTimeStamp`` as
 ``xsd:dateTime``; ``sh:datatype``, ``sh:pattern``, counts and value texts would then differ from
 pySHACL's. :func:`.run.rewritten_predicates` finds, cheaply (the distinct typed literals
-through a scratch store: 0.05 s at 10^5 triples, 0.8 s at 10^6), the predicates that carry such
+through a scratch store), the predicates that carry such
 a literal, and every constraint on their values (an ``sh:or`` member's included) is left in the
 residual.
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from ...rdf.vocab import SH
+
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
@@ -73,8 +75,8 @@ def _with_imported_prefixes(shapes: rdflib.Graph) -> rdflib.Graph:
     follow."""
     from rdflib import OWL, URIRef
 
-    declare = URIRef("http://www.w3.org/ns/shacl#declare")
-    prefixes = URIRef("http://www.w3.org/ns/shacl#prefixes")
+    declare = URIRef(SH + "declare")
+    prefixes = URIRef(SH + "prefixes")
     for holder in set(shapes.objects(None, prefixes)):
         todo, seen = list(shapes.objects(holder, OWL.imports)), {holder}
         while todo:

@@ -32,7 +32,7 @@ import pyoxigraph
 
 from ...errors import ShapesError
 from ...rdf.graph import to_rdflib_term
-from ...rdf.vocab import RDF_TYPE, RDFS_CLASS, SH
+from ...rdf.vocab import BASE, RDF_TYPE, RDFS_CLASS, SH
 from ..problems import Finding
 from . import shape_queries
 from .results import ShaclResult, to_finding
@@ -49,7 +49,7 @@ __all__ = [
     "split_shapes",
 ]
 
-SELECT_ONCE = "https://w3id.org/asean-customs-kg/shapes#selectOnce"
+SELECT_ONCE = BASE + "shapes#selectOnce"
 """A constraint's query for all focus nodes at once, used instead of its ``sh:select``."""
 
 _TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
