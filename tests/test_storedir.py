@@ -117,9 +117,12 @@ def test_a_load_cleans_only_its_own_work_directory(tmp_path: Path, release: expo
     paths = storedir.StorePaths(path)
     work = storedir.start(paths)  # as a load killed while filling its new store leaves it
     (work.new).mkdir()
-    # What RocksDB had written of the new store (a file of any other name is not the load's).
+    # What RocksDB had written of the new store (a file of any other name is not the load's),
+    # and a file of Oxigraph's bulk loader, which writes its tables beside them before it adds
+    # them to the store.
     (work.new / "000012.sst").write_text("half a store")
     (work.new / "LOG").write_text("log")
+    (work.new / "bulk-27705434180432200414058107990714752901.sst").write_text("a table")
     marker = json.loads((work.root / storedir.MARKER).read_text())
     assert marker == {"kind": "ackg load work directory", "store": "store", "id": work.id}
     assert paths.works()[0].root == work.root

@@ -306,10 +306,11 @@ def locked(paths: StorePaths, shown: str) -> Iterator[None]:
 
 
 #: The names of the files RocksDB writes in a store's directory (a store being filled may not
-#: have its ``CURRENT`` yet).
+#: have its ``CURRENT`` yet), and those of the tables Oxigraph's bulk loader writes there before
+#: it adds them to the store (left behind when the load is interrupted).
 _ROCKSDB_FILE = re.compile(
     r"(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+|\d+\.(log|sst|blob))"
-    r"(\.dbtmp)?|\d+\.dbtmp"
+    r"(\.dbtmp)?|\d+\.dbtmp|bulk-\d+\.sst"
 )
 
 
