@@ -1,1 +1,4 @@
-"""Documents made from the graph: diagrams, the reference docs, resource pages, the static site."""
+"""Documents made from the graph: diagrams, the reference docs, resource pages, the static site.
+
+Above ``release/`` and ``validation/``; ``web/`` shares its resource-page renderer (``pages/``).
+"""

@@ -1,1 +1,4 @@
-"""The release of the graph and what changes between two: export, diff, loading into stores."""
+"""The release of the graph and what changes between two: export, diff, loading into stores.
+
+A feature layer beside ``validation/`` (neither imports the other), above ``query/``.
+"""
