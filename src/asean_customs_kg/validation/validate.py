@@ -333,7 +333,7 @@ def _validate(
         from .logic.stage import logic_findings
 
         individuals = {t.subject.value for path in data for t in triples[path]}
-        # The pyoxigraph triples: the fast path needs no rdflib graph (see reasoning).
+        # The pyoxigraph triples: the fast path needs no rdflib graph (see logic/stage.py).
         logic = BackgroundRun(
             logic_findings, [t for chunk in triples.values() for t in chunk], individuals
         )
@@ -353,7 +353,7 @@ def _validate(
 
         from .shacl.engine import shacl_stage
 
-        # pySHACL checks only what does not compile (see shacl_engine).
+        # pySHACL checks only what does not compile (see shacl/engine.py).
         union = partial(to_rdflib_graph, triples)
         findings.extend(shacl_stage(store, triples.values(), shapes_graph, union))
         del union

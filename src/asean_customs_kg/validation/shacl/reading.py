@@ -150,7 +150,7 @@ def plain_pattern(pattern: str) -> tuple[str, bool]:
     nor a digit, ``\\n \\r \\t``, ``.``, ``^``, ``|``, groups ``( )`` and ``(?: )``, the
     quantifiers ``* + ?`` and ``{n}``, ``{n,}``, ``{n,m}`` (each maybe lazy), and character classes
     of such characters and ranges, maybe negated. ``$`` only as the last character: before a
-    final newline Python's ``$`` also matches, which ``shacl_run._Renderer.passes`` reproduces by
+    final newline Python's ``$`` also matches, which ``run._Renderer.passes`` reproduces by
     trying the value without it. Anything else (``\\w``, ``\\s``, ``\\b``, ``\\d``, look-around,
     back-references, inline flags, ``[[:alpha:]]``, class set operations...) is left to pySHACL.
     """
