@@ -116,6 +116,7 @@ def _keys(findings: list[Finding], terms: set[str]) -> set[Any]:
     return keys | ({("eq-diff1", merged)} if merged else set())
 
 
+@pytest.mark.slow  # owlrl once per fixture (the logic stage's own results: test_validate.py)
 @pytest.mark.parametrize("path", LOGIC_FIXTURES, ids=[p.stem for p in LOGIC_FIXTURES])
 def test_fast_path_finds_what_owlrl_finds_on_each_logic_fixture(path: Path) -> None:
     """Each fixture with the ontology, and the project's data it speaks of."""
