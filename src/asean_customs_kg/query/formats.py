@@ -89,7 +89,7 @@ def _json_term(term: Term) -> dict[str, str]:
 #: follows them, so that the text read is not the text written), and the invisible format
 #: characters (zero-width spaces and joiners, the soft hyphen, line and paragraph separators,
 #: the byte order mark, tag characters).
-UNSHOWN = re.compile(
+UNSHOWN = (
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
@@ -107,7 +107,7 @@ def visible(text: str) -> str:
     ``\\UNNNNNNNN``, for output a person reads on a terminal (tables, validation reports)."""
     if text.isprintable():  # holds none of them (all unprintable), line feeds neither
         return text
-    return UNSHOWN.sub(_shown, text)
+    return re.sub(UNSHOWN, _shown, text)  # compiled on first use, then from re's cache
 
 
 def _md_cell(text: str) -> str:

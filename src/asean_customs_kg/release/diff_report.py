@@ -401,4 +401,4 @@ def format_diff(
     # What the data holds reaches no terminal or page as a control: a label's escape sequence,
     # carriage return or bidirectional override is shown as its JSON escape (in JSON, the same
     # string), wherever it is.
-    return UNSHOWN.sub(lambda match: json.dumps(match.group())[1:-1], written)
+    return re.sub(UNSHOWN, lambda match: json.dumps(match.group())[1:-1], written)
