@@ -111,6 +111,34 @@ def test_ackg_home_lists_each_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert names(resources.check_files()) == ["queries/checks/no-label-violation.rq"]
 
 
+def test_paths_are_handed_out_as_path_objects_and_strings_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Strings inside, for the saved-query path (which does not import pathlib); Path objects
+    from every public function and attribute, naming the same files."""
+    _touch(tmp_path, "ontology/b.ttl", "ontology/a/c.ttl", "ontology/shapes.ttl", "data/d.ttl")
+    (tmp_path / "queries").mkdir()
+    monkeypatch.setenv(resources.ENV_HOME, str(tmp_path))
+    root = resources.find_root()
+    assert type(root.path) is type(tmp_path) and root.path == tmp_path.resolve()
+    assert os.fspath(root) == str(tmp_path.resolve())
+    assert resources.project_dir_name("data") == str(tmp_path.resolve() / "data")
+    assert type(resources.project_dir("data")) is type(tmp_path)
+    files = [*resources.ontology_files(), *resources.data_files()]
+    assert all(type(path) is type(tmp_path) for path in files)
+    assert resources.graph_file_names() == [str(path) for path in files]
+    assert [p.relative_to(root.path).as_posix() for p in files] == [
+        "ontology/a/c.ttl",
+        "ontology/b.ttl",
+        "data/d.ttl",
+    ]
+    near = tmp_path / "near"
+    for name in ("data", "queries"):
+        (near / name).mkdir(parents=True)
+    assert resources.near_miss(near / "data") == near
+    assert resources.near_miss(tmp_path) is None
+
+
 def test_missing_directories_give_no_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "queries").mkdir()  # a part of a project: the others are missing
     monkeypatch.setenv(resources.ENV_HOME, str(tmp_path))

@@ -12,13 +12,20 @@ that the ``ackg`` command returns for it, so the CLI maps errors to exit codes i
   validator cannot read), so the data could not be judged.
 * 130 -- :class:`LoadInterrupted`: the user interrupted a load before it replaced anything.
 
-The lowest layer of the package: it imports nothing else of it.
+The lowest layer of the package: it imports nothing else of it. :mod:`pathlib` is imported
+only when an error with a path is made or shown, not with this module, which the cold
+saved-query path imports.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+# For mypy only: pathlib is imported where a ``Path`` is made (see the module doc), and
+# ``typing``, for ``TYPE_CHECKING``, not at all: both would cost the cold saved-query path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "EXIT_DATA",
@@ -82,6 +89,8 @@ class DataError(AckgError):
         line: int | None = None,
         column: int | None = None,
     ) -> None:
+        from pathlib import Path
+
         super().__init__(message)
         self.path = Path(path) if path is not None else None
         self.line = line
@@ -158,12 +167,16 @@ def environment_error(error: OSError) -> EnvError:
     reason = error.strerror or str(error)
     if error.filename is None:
         return EnvError(reason)
+    from pathlib import Path
+
     name = os.fsdecode(error.filename) if isinstance(error.filename, bytes) else error.filename
     return EnvError(f"{_display_path(Path(name))}: {reason}")
 
 
 def _display_path(path: Path) -> str:
     """The path relative to the current directory when it lies below it, else as given."""
+    from pathlib import Path
+
     if path.is_absolute():
         try:
             return str(path.relative_to(Path.cwd()))

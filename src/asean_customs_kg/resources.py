@@ -17,14 +17,18 @@ functions take it (or a plain directory) as ``root=`` and never read or change t
 to pass it on. Without ``root=``, they find the project themselves, by the same rules. Finding
 it costs a few ``stat`` calls per directory above the working directory.
 
-Every function returns absolute :class:`pathlib.Path` objects in sorted, deterministic order; a
-directory that does not exist yields no files. This module imports no RDF library.
+The functions return absolute :class:`pathlib.Path` objects, lists of them in sorted,
+deterministic order; a directory that does not exist yields no files. Inside, paths are strings
+handled with :mod:`os.path`, and :mod:`pathlib` is imported only when a ``Path`` is handed out:
+importing it (with the ``urllib.parse``, ``ipaddress`` and ``fnmatch`` it imports) would cost the
+cold saved-query path more than finding the project. That path uses the strings instead:
+:func:`project_dir_name`, :func:`graph_file_names` and ``os.fspath(root)`` of a :class:`Root`.
+This module imports no RDF library.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from .errors import EnvError
 
@@ -38,11 +42,13 @@ __all__ = [
     "check_files",
     "data_files",
     "find_root",
+    "graph_file_names",
     "is_project",
     "near_miss",
     "near_miss_warning",
     "ontology_files",
     "project_dir",
+    "project_dir_name",
     "project_root",
     "query_files",
     "resolve_root",
@@ -59,6 +65,7 @@ MARKER: tuple[str, ...] = ("ontology", "data", "queries")
 # this block; the names below are plain at run time).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Literal, TypeAlias
 
     Kind: TypeAlias = Literal["ontology", "data", "queries"]
@@ -69,7 +76,7 @@ else:
     Kind = FoundBy = str
 _KINDS: tuple[str, ...] = ("ontology", "data", "queries")
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 _HOW = {
     "given": "given with --root",
@@ -79,18 +86,37 @@ _HOW = {
 }
 
 
+def _as_path(name: str) -> Path:
+    """``name`` as a :class:`pathlib.Path`, the type the public functions return; pathlib is
+    imported on the first call (see the module doc)."""
+    from pathlib import Path
+
+    return Path(name)
+
+
 class Root:
     """A project directory and the rule that found it (see the module doc). Immutable, compared
     and hashed by its two fields; a plain class rather than a frozen dataclass, whose machinery
-    (and the ``inspect`` module it imports) would cost the cold saved-query path."""
+    (and the ``inspect`` module it imports) would cost the cold saved-query path.
 
-    __slots__ = ("found_by", "path")
-    path: Path
+    ``path`` is the directory as a :class:`pathlib.Path`; a root is also a path-like object
+    (``os.fspath(root)`` is the directory as a string, which the saved-query path uses)."""
+
+    __slots__ = ("_directory", "found_by")
+    _directory: str
     found_by: FoundBy
 
-    def __init__(self, path: Path, found_by: FoundBy) -> None:
-        object.__setattr__(self, "path", path)
+    def __init__(self, path: str | os.PathLike[str], found_by: FoundBy) -> None:
+        object.__setattr__(self, "_directory", os.fspath(path))
         object.__setattr__(self, "found_by", found_by)
+
+    @property
+    def path(self) -> Path:
+        """The project directory."""
+        return _as_path(self._directory)
+
+    def __fspath__(self) -> str:
+        return self._directory
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")
@@ -128,23 +154,35 @@ def is_project(directory: str | os.PathLike[str]) -> bool:
 _NONE_OF = "not a project (it holds none of ontology/, data/ and queries/)"
 
 
-def _has_any_marker(directory: Path) -> bool:
+def _has_any_marker(directory: str) -> bool:
     """Whether ``directory`` holds at least one of the marker's directories: a directory given
     explicitly may be a part of a project (its data alone), never an unrelated directory, which
     would read as an empty graph (and ``ackg load`` would empty a store with it)."""
-    return any((directory / name).is_dir() for name in MARKER)
+    return any(os.path.isdir(os.path.join(directory, name)) for name in MARKER)
 
 
-def _checkout_root() -> Path | None:
+def _checkout_root() -> str | None:
     """The source checkout's root when this package runs from ``<root>/src/``, else None."""
-    if _PACKAGE_DIR.parent.name != "src":
+    source = os.path.dirname(_PACKAGE_DIR)
+    if os.path.basename(source) != "src":
         return None
-    root = _PACKAGE_DIR.parent.parent
-    return root if (root / "pyproject.toml").is_file() else None
+    root = os.path.dirname(source)
+    return root if os.path.isfile(os.path.join(root, "pyproject.toml")) else None
 
 
-def _installed() -> Path:
-    return _checkout_root() or _PACKAGE_DIR / "_resources"
+def _installed() -> str:
+    return _checkout_root() or os.path.join(_PACKAGE_DIR, "_resources")
+
+
+def _upwards(cwd: str | os.PathLike[str] | None) -> list[str]:
+    """``cwd`` (default: the working directory), made absolute, and each directory above it,
+    nearest first. Raises :class:`OSError` when the working directory was removed."""
+    directory = os.path.abspath(cwd) if cwd is not None else os.getcwd()
+    found = [directory]
+    while (parent := os.path.dirname(directory)) != directory:
+        found.append(parent)
+        directory = parent
+    return found
 
 
 def find_root(
@@ -156,55 +194,60 @@ def find_root(
     none of ``ontology/``, ``data/`` and ``queries/``.
     """
     if explicit is not None:
-        path = Path(explicit).expanduser()
-        if not path.is_dir():
+        path = os.path.expanduser(explicit)
+        if not os.path.isdir(path):
             raise EnvError(f"--root {explicit}: not a directory; give the project's directory")
         if not _has_any_marker(path):
             raise EnvError(f"--root {explicit}: {_NONE_OF}; give the project's directory")
-        return Root(path.resolve(), "given")
+        return Root(os.path.realpath(path), "given")
     home = os.environ.get(ENV_HOME)
     if home:
-        path = Path(home).expanduser()
-        if not path.is_dir():
+        path = os.path.expanduser(home)
+        if not os.path.isdir(path):
             raise EnvError(f"{ENV_HOME}={home} is not a directory; unset it or point it at one")
         if not _has_any_marker(path):
             raise EnvError(f"{ENV_HOME}={home}: {_NONE_OF}; unset it or point it at the project")
-        return Root(path.resolve(), "env")
+        return Root(os.path.realpath(path), "env")
     try:
-        start = Path(cwd) if cwd is not None else Path.cwd()
+        directories = _upwards(cwd)
     except OSError:  # the working directory was removed
         return Root(_installed(), "installed")
-    for directory in (start, *start.parents):
+    for directory in directories:
         if is_project(directory):
-            return Root(directory.absolute(), "cwd")
+            return Root(directory, "cwd")
     return Root(_installed(), "installed")
+
+
+def _near_miss(cwd: str | os.PathLike[str] | None) -> str | None:
+    try:
+        directories = _upwards(cwd)
+    except OSError:
+        return None
+    for directory in directories:
+        if sum(os.path.isdir(os.path.join(directory, name)) for name in MARKER) == 2:
+            return directory
+    return None
 
 
 def near_miss(cwd: str | os.PathLike[str] | None = None) -> Path | None:
     """The nearest directory at or above ``cwd`` (default: the working directory) that holds
     two of the marker's three directories: a project with one missing, which :func:`find_root`
     passes over for the installed copy (a command says so, lest it read the wrong graph)."""
-    try:
-        start = Path(cwd) if cwd is not None else Path.cwd()
-    except OSError:
-        return None
-    for directory in (start, *start.parents):
-        if sum(os.path.isdir(os.path.join(directory, name)) for name in MARKER) == 2:
-            return directory.absolute()
-    return None
+    near = _near_miss(cwd)
+    return _as_path(near) if near is not None else None
 
 
 def near_miss_warning(found: Root) -> str | None:
     """What to tell the user when the installed copy was ``found`` while a directory at or
     above the working directory lacks one of the marker's three directories (see
     :func:`near_miss`); None otherwise."""
-    near = near_miss() if found.found_by == "installed" else None
+    near = _near_miss(None) if found.found_by == "installed" else None
     if near is None:
         return None
-    missing = next(name for name in MARKER if not (near / name).is_dir())
+    missing = next(name for name in MARKER if not os.path.isdir(os.path.join(near, name)))
     return (
-        f"{near} has no {missing}/ directory, so it is not a project; reading {found.path} "
-        f"({found.describe()}) instead"
+        f"{near} has no {missing}/ directory, so it is not a project; reading "
+        f"{os.fspath(found)} ({found.describe()}) instead"
     )
 
 
@@ -220,45 +263,78 @@ def project_root(root: RootLike = None) -> Path:
     return resolve_root(root).path
 
 
-def project_dir(kind: Kind, root: RootLike = None) -> Path:
-    """The ``ontology``, ``data`` or ``queries`` directory (which may not exist)."""
+def project_dir_name(kind: Kind, root: RootLike = None) -> str:
+    """The ``ontology``, ``data`` or ``queries`` directory (which may not exist), as a string."""
     if kind not in _KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(_KINDS)}")
-    return project_root(root) / kind
+    return os.path.join(resolve_root(root), kind)
 
 
-def _files(directory: Path, pattern: str) -> list[Path]:
-    if not directory.is_dir():
-        return []
-    return sorted(path for path in directory.glob(pattern) if path.is_file())
+def project_dir(kind: Kind, root: RootLike = None) -> Path:
+    """The ``ontology``, ``data`` or ``queries`` directory (which may not exist)."""
+    return _as_path(project_dir_name(kind, root))
+
+
+def _names(directory: str, suffix: str, *, below: bool = False) -> list[str]:
+    """The files in ``directory`` (and, with ``below``, in the directories below it, symbolic
+    links to directories not followed) whose names end with ``suffix``, sorted as paths are:
+    part by part, so that a directory sorts before a file named as it with a suffix. A
+    directory that does not exist, or may not be read, holds none."""
+    found: list[str] = []
+    for parent, _, files in os.walk(directory):
+        found.extend(
+            path
+            for path in (os.path.join(parent, name) for name in files if name.endswith(suffix))
+            if os.path.isfile(path)
+        )
+        if not below:
+            break
+    return sorted(found, key=lambda path: path.split(os.sep))
+
+
+def _shapes_names(root: Root) -> list[str]:
+    ontology = project_dir_name("ontology", root)
+    single = os.path.join(ontology, "shapes.ttl")
+    below = _names(os.path.join(ontology, "shapes"), ".ttl", below=True)
+    return sorted(
+        ([single] if os.path.isfile(single) else []) + below, key=lambda path: path.split(os.sep)
+    )
+
+
+def _ontology_names(root: Root) -> list[str]:
+    shapes = set(_shapes_names(root))
+    every = _names(project_dir_name("ontology", root), ".ttl", below=True)
+    return [path for path in every if path not in shapes]
+
+
+def graph_file_names(root: RootLike = None) -> list[str]:
+    """The files of the graph, as strings, in the order a store loads them:
+    :func:`ontology_files`, then :func:`data_files`."""
+    found = resolve_root(root)
+    return [*_ontology_names(found), *_names(project_dir_name("data", found), ".ttl")]
 
 
 def shapes_files(root: RootLike = None) -> list[Path]:
     """The SHACL shapes: ``ontology/shapes.ttl`` and ``ontology/shapes/**/*.ttl``."""
-    ontology = project_dir("ontology", root)
-    single = ontology / "shapes.ttl"
-    return sorted(([single] if single.is_file() else []) + _files(ontology / "shapes", "**/*.ttl"))
+    return [_as_path(name) for name in _shapes_names(resolve_root(root))]
 
 
 def ontology_files(root: RootLike = None) -> list[Path]:
     """The OWL ontology: every ``ontology/**/*.ttl`` except the shapes."""
-    found = resolve_root(root)
-    shapes = set(shapes_files(found))
-    return [
-        path for path in _files(project_dir("ontology", found), "**/*.ttl") if path not in shapes
-    ]
+    return [_as_path(name) for name in _ontology_names(resolve_root(root))]
 
 
 def data_files(root: RootLike = None) -> list[Path]:
     """The instance data: ``data/*.ttl``."""
-    return _files(project_dir("data", root), "*.ttl")
+    return [_as_path(name) for name in _names(project_dir_name("data", root), ".ttl")]
 
 
 def query_files(root: RootLike = None) -> list[Path]:
     """The saved queries: ``queries/*.rq`` (the checks below ``queries/checks/`` excluded)."""
-    return _files(project_dir("queries", root), "*.rq")
+    return [_as_path(name) for name in _names(project_dir_name("queries", root), ".rq")]
 
 
 def check_files(root: RootLike = None) -> list[Path]:
     """The quality checks: ``queries/checks/*-violation.rq``."""
-    return _files(project_dir("queries", root) / "checks", "*-violation.rq")
+    checks = os.path.join(project_dir_name("queries", root), "checks")
+    return [_as_path(name) for name in _names(checks, "-violation.rq")]

@@ -2,14 +2,15 @@
 pyoxigraph store, and :class:`Backend`, the protocol every backend follows (this one, an on-disk
 store and a SPARQL endpoint, :mod:`asean_customs_kg.backends.stores`).
 
-On the cold saved-query path: it imports neither rdflib nor ``typing`` at run time.
+On the cold saved-query path: it imports neither rdflib nor ``typing`` nor :mod:`pathlib` at
+run time.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 import pyoxigraph
 
@@ -57,7 +58,7 @@ class EmbeddedBackend:
 
     def __init__(
         self,
-        paths: Iterable[Path] | None = None,
+        paths: Iterable[str | os.PathLike[str]] | None = None,
         store: pyoxigraph.Store | None = None,
         *,
         root: resources.RootLike = None,
@@ -73,10 +74,9 @@ class EmbeddedBackend:
             from ..rdf.graph import load_oxigraph
 
             paths = self._paths
-            if paths is None:
-                root = resources.resolve_root(self._root)
-                paths = [*resources.ontology_files(root), *resources.data_files(root)]
-            self._store = load_oxigraph(paths)
+            self._store = load_oxigraph(
+                paths if paths is not None else resources.graph_file_names(self._root)
+            )
         return self._store
 
     def query(self, sparql: str, bindings: Mapping[str, BindableTerm] | None = None) -> Result:
@@ -97,7 +97,7 @@ class EmbeddedBackend:
             raise UsageError(f"the query failed: {error}") from error
 
 
-_DEFAULT: dict[Path, EmbeddedBackend] = {}
+_DEFAULT: dict[str, EmbeddedBackend] = {}
 
 
 def default_backend(root: resources.RootLike = None) -> EmbeddedBackend:
@@ -105,9 +105,10 @@ def default_backend(root: resources.RootLike = None) -> EmbeddedBackend:
     from the working directory, see :mod:`asean_customs_kg.resources`), created once per project
     and process."""
     found = resources.resolve_root(root)
-    backend = _DEFAULT.get(found.path)
+    directory = os.fspath(found)
+    backend = _DEFAULT.get(directory)
     if backend is None:
-        backend = _DEFAULT[found.path] = EmbeddedBackend(root=found)
+        backend = _DEFAULT[directory] = EmbeddedBackend(root=found)
     return backend
 
 

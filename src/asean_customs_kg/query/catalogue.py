@@ -2,19 +2,26 @@
 their parameters (see :mod:`asean_customs_kg.query.queries` for the header's syntax and how values
 are bound).
 
-On the cold saved-query path: no dataclass, no ``typing`` at run time.
+On the cold saved-query path: no dataclass, no ``typing`` and no :mod:`pathlib` at run time (a
+query's file is a string inside, a ``Path`` when read).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from .. import resources
 from ..errors import DataError, UsageError
 from ..rdf.sparqltext import prefixes_of, query_form, variables_of
 from ..rdf.vocab import XSD
+
+# For mypy only: pathlib is imported where a ``Path`` is made (see the module doc), and
+# ``typing``, for ``TYPE_CHECKING``, not at all: both would cost the cold saved-query path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "LEXICAL_FORMS",
@@ -105,15 +112,15 @@ class Parameter:
 
 
 class SavedQuery:
-    """A query of the catalogue: its name, file, text, form (``SELECT``...), header fields,
-    parameters and ``PREFIX`` declarations."""
+    """A query of the catalogue: its name, file (``path``, a :class:`pathlib.Path`), text, form
+    (``SELECT``...), header fields, parameters and ``PREFIX`` declarations."""
 
     __slots__ = (
+        "_file",
         "description",
         "form",
         "name",
         "parameters",
-        "path",
         "prefixes",
         "summary",
         "tags",
@@ -123,7 +130,7 @@ class SavedQuery:
     def __init__(
         self,
         name: str,
-        path: Path,
+        path: str | os.PathLike[str],
         text: str,
         form: str,
         summary: str = "",
@@ -133,7 +140,7 @@ class SavedQuery:
         prefixes: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
-        self.path = path
+        self._file = os.fspath(path)
         self.text = text
         self.form = form
         self.summary = summary
@@ -144,6 +151,13 @@ class SavedQuery:
 
     def __repr__(self) -> str:
         return f"<SavedQuery {self.name}>"
+
+    @property
+    def path(self) -> Path:
+        """The query's file."""
+        from pathlib import Path  # not before it is asked for (see the module doc)
+
+        return Path(self._file)
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name``; :class:`UsageError` naming the known ones if none."""
@@ -164,7 +178,7 @@ def _scalar(text: str) -> str:
 
 
 def parse_header(
-    text: str, path: Path | None = None
+    text: str, path: str | os.PathLike[str] | None = None
 ) -> dict[str, str | list[str] | dict[str, str]]:
     """The ``#+`` header of a query (see the module doc for the subset of YAML it reads).
 
@@ -241,10 +255,11 @@ def _parameters(variables: Sequence[str], header: Mapping[str, object]) -> tuple
     return tuple(found)
 
 
-def read_query(path: Path) -> SavedQuery:
+def read_query(path: str | os.PathLike[str]) -> SavedQuery:
     """Reads one saved query file. Raises :class:`DataError` for a header it cannot read."""
-    name = path.stem
-    text = path.read_text(encoding="utf-8-sig")  # without the byte order mark editors may add
+    name = os.path.splitext(os.path.basename(path))[0]
+    with open(path, encoding="utf-8-sig") as file:  # without the byte order mark editors may add
+        text = file.read()
     header = parse_header(text, path)
     try:
         form = query_form(text)
@@ -273,11 +288,12 @@ def list_queries(root: resources.RootLike = None) -> list[SavedQuery]:
 def get_query(name: str, root: resources.RootLike = None) -> SavedQuery:
     """The saved query called ``name``; :class:`UsageError` suggesting close names if none."""
     root = resources.resolve_root(root)
-    directory = resources.project_dir("queries", root)
     if re.fullmatch(_NAME, name):
-        path = directory / f"{name}.rq"
-        if path.is_file():
+        path = os.path.join(resources.project_dir_name("queries", root), f"{name}.rq")
+        try:
             return read_query(path)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            pass  # no such query (an error such as a directory that may not be read is raised)
     import difflib
 
     names = [path.stem for path in resources.query_files(root)]

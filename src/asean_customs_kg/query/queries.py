@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 
 import pyoxigraph
 
@@ -344,6 +343,8 @@ def run_query(
 def _is_file(argument: str) -> bool:
     """Whether ``argument`` names a file; :class:`EnvError` when that cannot be known (a
     directory on the way that may not be searched)."""
+    from pathlib import Path  # not on the saved-query path, which has no use for it
+
     try:
         return Path(argument).is_file()
     except OSError as error:
@@ -359,7 +360,8 @@ def read_sparql_argument(argument: str, stdin: IO[str] | None = None) -> str:
         text = (stdin or sys.stdin).read()
     elif "\n" not in argument and "{" not in argument and _is_file(argument):
         try:
-            text = Path(argument).read_text(encoding="utf-8")
+            with open(argument, encoding="utf-8") as file:
+                text = file.read()
         except (OSError, UnicodeDecodeError) as error:
             raise EnvError(f"{argument}: cannot read the query file: {error}") from error
     elif re.fullmatch(r"[^\s{}]+\.(rq|sparql)", argument):

@@ -8,7 +8,8 @@ pyoxigraph's terms become rdflib's (:func:`to_rdflib_term`, :func:`to_rdflib_gra
 own parser would make them, for the reference engines of validation (pySHACL, owlrl).
 
 rdflib is imported only inside the functions that need it, so that the query path, which uses
-pyoxigraph, never pays for it.
+pyoxigraph, never pays for it; so is :mod:`pathlib`, which :func:`load_oxigraph` needs only to
+word an error.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import pyoxigraph
 
@@ -27,6 +27,7 @@ from .vocab import XSD_STRING
 # this block; the names below are plain at run time).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, Literal, TypeAlias
 
     import rdflib
@@ -123,16 +124,26 @@ def _parse_rdflib(graph: rdflib.Graph, path: Path) -> None:
         raise _from_rdflib(path, error) from error
 
 
+def _oxigraph_error(
+    raw: StrPath, error: SyntaxError | OSError | MemoryError
+) -> DataError | EnvError:
+    """The error to raise for what pyoxigraph's parser raised on the file at ``raw``."""
+    from pathlib import Path
+
+    path = Path(raw)
+    if isinstance(error, SyntaxError):
+        return oxigraph_syntax_error(path, error)
+    if isinstance(error, MemoryError):
+        return too_large_error(path, error)
+    return unreadable_error(path, error)
+
+
 def _parse_oxigraph(path: Path) -> None:
     try:
         for _ in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE):
             pass
-    except SyntaxError as error:
-        raise oxigraph_syntax_error(path, error) from error
-    except OSError as error:
-        raise unreadable_error(path, error) from error
-    except MemoryError as error:
-        raise too_large_error(path, error) from error
+    except (SyntaxError, OSError, MemoryError) as error:
+        raise _oxigraph_error(path, error) from error
 
 
 def load_rdflib(paths: Iterable[StrPath]) -> rdflib.Graph:
@@ -141,6 +152,8 @@ def load_rdflib(paths: Iterable[StrPath]) -> rdflib.Graph:
     Raises :class:`DataError` (with path, line and column) at the first syntax error and
     :class:`EnvError` when a file cannot be read.
     """
+    from pathlib import Path
+
     import rdflib
 
     graph = rdflib.Graph()
@@ -156,20 +169,15 @@ def load_oxigraph(paths: Iterable[StrPath]) -> pyoxigraph.Store:
     column) at the first syntax error and :class:`EnvError` when a file cannot be read.
     """
     store = pyoxigraph.Store()
-    for raw in paths:
-        path = Path(raw)
+    for path in paths:
         try:
             store.load(
                 path=path,
                 format=pyoxigraph.RdfFormat.TURTLE,
                 to_graph=pyoxigraph.DefaultGraph(),
             )
-        except SyntaxError as error:
-            raise oxigraph_syntax_error(path, error) from error
-        except OSError as error:
-            raise unreadable_error(path, error) from error
-        except MemoryError as error:
-            raise too_large_error(path, error) from error
+        except (SyntaxError, OSError, MemoryError) as error:
+            raise _oxigraph_error(path, error) from error
     return store
 
 
@@ -180,6 +188,8 @@ def check_syntax(paths: Iterable[StrPath], engine: Engine = "oxigraph") -> list[
     ``"oxigraph"`` (fast, the default) or ``"rdflib"`` (the one validation uses). A file that
     cannot be read still raises :class:`EnvError`.
     """
+    from pathlib import Path
+
     if engine == "rdflib":
         import rdflib
 
