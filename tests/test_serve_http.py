@@ -72,6 +72,7 @@ def test_a_malformed_request_is_a_400_with_the_security_headers(server: Server) 
     assert headers["x-content-type-options"] == "nosniff"
 
 
+@pytest.mark.slow  # waits out the server's 5 s deadline on a request head
 def test_a_connection_without_a_whole_request_head_is_closed(server: Server) -> None:
     # Uvicorn alone kept both open for as long as the client liked.
     trickled = threading.Event()
@@ -96,6 +97,7 @@ def test_a_connection_without_a_whole_request_head_is_closed(server: Server) -> 
     assert not trickled.is_set()
 
 
+@pytest.mark.slow  # requests and a query that run past the 5 s deadline, answered all the same
 def test_requests_in_time_are_answered_whatever_they_take(server: Server) -> None:
     # A head sent in two parts within the deadline; a query that runs past the deadline (the
     # deadline is the head's, not the request's); two requests on one kept-alive connection,
