@@ -28,7 +28,8 @@ GUARD = 30
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    with Server("--timeout", "7") as running:
+    # A query's time limit past the deadline on a request's head, to show the two apart.
+    with Server("--timeout", "3", "--request-timeout", "2") as running:
         yield running
 
 
@@ -72,7 +73,7 @@ def test_a_malformed_request_is_a_400_with_the_security_headers(server: Server) 
     assert headers["x-content-type-options"] == "nosniff"
 
 
-@pytest.mark.slow  # waits out the server's 5 s deadline on a request head
+@pytest.mark.slow  # waits out the server's deadline on a request head
 def test_a_connection_without_a_whole_request_head_is_closed(server: Server) -> None:
     # Uvicorn alone kept both open for as long as the client liked.
     trickled = threading.Event()
@@ -97,7 +98,7 @@ def test_a_connection_without_a_whole_request_head_is_closed(server: Server) -> 
     assert not trickled.is_set()
 
 
-@pytest.mark.slow  # requests and a query that run past the 5 s deadline, answered all the same
+@pytest.mark.slow  # requests and a query that run past the deadline, answered all the same
 def test_requests_in_time_are_answered_whatever_they_take(server: Server) -> None:
     # A head sent in two parts within the deadline; a query that runs past the deadline (the
     # deadline is the head's, not the request's); two requests on one kept-alive connection,
@@ -111,7 +112,7 @@ def test_requests_in_time_are_answered_whatever_they_take(server: Server) -> Non
     status, body = _get(server, "/sparql?" + urlencode({"query": runaway}))
     assert (status, body) == (
         503,
-        b"the query ran longer than the server's limit of 7 s; narrow it or add a LIMIT\n",
+        b"the query ran longer than the server's limit of 3 s; narrow it or add a LIMIT\n",
     )
     with _connect(server) as sock:
         request = b"GET /api/reports-to.csv?body=CPTFWG HTTP/1.1\r\nHost: localhost\r\n"
@@ -137,7 +138,7 @@ def test_open_connections_are_bounded(server: Server) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # waits out the deadline on a request's body
 def test_a_request_body_that_does_not_arrive_is_a_408(server: Server) -> None:
     with _connect(server) as sock:
         sock.sendall(
@@ -146,4 +147,4 @@ def test_a_request_body_that_does_not_arrive_is_a_408(server: Server) -> None:
         )
         answer = _read_all(sock)
     assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
-    assert answer.endswith(b"\r\n\r\nthe request body did not arrive within 5 s\n")
+    assert answer.endswith(b"\r\n\r\nthe request body did not arrive within 2 s\n")

@@ -162,6 +162,15 @@ def docs_command(directory: str) -> None:
     show_default=True,
     help="How many queries run at once; others wait (HTTP 503 after the time limit).",
 )
+@click.option(
+    "--request-timeout",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    metavar="SECONDS",
+    help="The time a client has to send a request's head, and then its body (the connection "
+    "is closed, or HTTP 408).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -170,6 +179,7 @@ def serve_command(
     timeout: float,
     max_rows: int,
     max_concurrent: int,
+    request_timeout: int,
 ) -> int:
     """Serve the graph on the web: a SPARQL endpoint, the saved queries as a Web API, pages.
 
@@ -216,7 +226,12 @@ def serve_command(
         where, detail = "a SPARQL server", redact_url(endpoint)
     else:
         where, detail = "the project's files", f"{project.path}, {project.describe()}"
-    limits = Limits(timeout=timeout, max_rows=max_rows, concurrent=max_concurrent)
+    limits = Limits(
+        timeout=timeout,
+        max_rows=max_rows,
+        concurrent=max_concurrent,
+        head_timeout=request_timeout,
+    )
     return serve(backend, project, where=where, detail=detail, host=host, port=port, limits=limits)
 
 
