@@ -136,17 +136,18 @@ def _children(pid: int) -> list[str] | None:
         return None
 
 
+def _generated_project(directory: Path, triples: str) -> Path:
+    """A project of ``triples`` synthetic triples (the benchmarks' generator) in ``directory``."""
+    generate = [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--triples", triples]
+    subprocess.run([*generate, "-o", str(directory)], check=True, capture_output=True)
+    return directory
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_ctrl_c_stops_a_validation_and_its_reasoning_process(tmp_path: Path) -> None:
     # A generated graph of 10^5 triples, whose logic stage takes seconds: on the project's own
     # graph the reasoning process could end before the signal arrived.
-    project = tmp_path / "project"
-    generate = [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--triples", "1e5"]
-    subprocess.run(
-        [*generate, "-o", str(project)],
-        check=True,
-        capture_output=True,
-    )
+    project = _generated_project(tmp_path / "project", "1e5")
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     environment = {**os.environ, "TMPDIR": str(temporary), "ACKG_HOME": str(project)}
@@ -176,13 +177,7 @@ def test_ctrl_c_stops_a_validation_and_its_reasoning_process(tmp_path: Path) -> 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_ctrl_c_stops_a_load_and_the_next_load_puts_things_right(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    generate = [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--triples", "3e5"]
-    subprocess.run(
-        [*generate, "-o", str(project)],
-        check=True,
-        capture_output=True,
-    )
+    project = _generated_project(tmp_path / "project", "3e5")
     environment = {**os.environ, "ACKG_HOME": str(project)}
     store = tmp_path / "store"
     process = subprocess.Popen(
